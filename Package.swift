@@ -20,11 +20,27 @@ let package = Package(
         .library(name: "IPAddressing", targets: ["IPAddressing"]),
     ],
     dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
     ],
     targets: [
         // MARK: Layer 0
         .target(name: "IPAddressing", swiftSettings: strictSettings),
         .testTarget(name: "IPAddressingTests", dependencies: ["IPAddressing"], swiftSettings: strictSettings),
+
+        // MARK: Layer 1: IPsec (pure: codecs and state machines, time and randomness as parameters)
+        .target(
+            name: "IPsecCrypto",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "IPsecCryptoTests", dependencies: ["IPsecCrypto"], swiftSettings: strictSettings),
+        .target(name: "IKEv2", dependencies: ["IPAddressing", "IPsecCrypto"], swiftSettings: strictSettings),
+        .testTarget(name: "IKEv2Tests", dependencies: ["IKEv2"], swiftSettings: strictSettings),
+        .target(name: "ESP", dependencies: ["IPAddressing", "IPsecCrypto"], swiftSettings: strictSettings),
+        .testTarget(name: "ESPTests", dependencies: ["ESP"], swiftSettings: strictSettings),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,8 @@
+import ESP
+import Testing
+
+struct ESPModuleTests {
+    @Test func moduleLinks() {
+        #expect(String(describing: ESP.self) == "ESP")
+    }
+}
