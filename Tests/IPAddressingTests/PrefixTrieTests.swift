@@ -71,9 +71,11 @@ struct PrefixTrieTests {
     }
 
     /// Differential test against the linear scan, with inserts and removals, on random data from a fixed seed.
-    @Test(arguments: [UInt64(20_261_121), 7, 0xDEAD_BEEF])
-    func agreesWithLinearScanOnRandomData(seed: UInt64) {
-        print("PrefixTrie differential test seed: \(seed)")
+    /// The small sizes stay below ``PrefixTrie/acceleratorThreshold``; the large one builds the direct /16 table
+    /// and keeps it up to date through inserts and removals.
+    @Test(arguments: [(UInt64(20_261_121), 4_000), (7, 4_000), (0xDEAD_BEEF, 4_000), (99, 40_000)])
+    func agreesWithLinearScanOnRandomData(seed: UInt64, operations: Int) {
+        print("PrefixTrie differential test seed: \(seed), \(operations) operations")
         var rng = SplitMix64(state: seed)
         var trie = PrefixTrie<Int>()
         var reference = LinearTable<Int>()
@@ -82,10 +84,12 @@ struct PrefixTrieTests {
         func randomPrefix() -> IPv4Prefix {
             let root = roots[Int.random(in: 0..<roots.count, using: &rng)]
             let noise = UInt32.random(in: 0...0xFFFF, using: &rng)
-            let length = Int.random(in: 0...32, using: &rng)
+            let length = Int.random(in: 0...100, using: &rng) < 3 ? Int.random(in: 0...16, using: &rng) : Int.random(in: 8...32, using: &rng)
             return IPv4Prefix(containing: IPv4Address(root ^ noise), length: length)
         }
-        for step in 0..<4_000 {
+        var peak = 0
+        for step in 0..<operations {
+            defer { peak = max(peak, trie.count) }
             let prefix = randomPrefix()
             if step % 5 == 4, let victim = reference.entries.keys.randomElement(using: &rng) {
                 #expect(trie.removeValue(for: victim) == reference.entries.removeValue(forKey: victim))
@@ -94,6 +98,7 @@ struct PrefixTrieTests {
             }
         }
         #expect(trie.count == reference.entries.count)
+        if operations > 10_000 { #expect(peak >= PrefixTrie<Int>.acceleratorThreshold, "the direct table was never built") }
         trie._checkInvariants()
         var mismatches = 0
         for _ in 0..<10_000 {
