@@ -20,6 +20,19 @@ let package = Package(
             path: "Benchmarks/IPAddressingBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "RouteEngineBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "IPAddressing", package: "Meridian"),
+                .product(name: "NetworkModel", package: "Meridian"),
+                .product(name: "RouteEngine", package: "Meridian"),
+                .product(name: "Reachability", package: "Meridian"),
+                .product(name: "MeridianTestSupport", package: "Meridian"),
+            ],
+            path: "Benchmarks/RouteEngineBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
