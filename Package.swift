@@ -21,6 +21,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     ],
     targets: [
         // MARK: Layer 0
@@ -41,6 +43,19 @@ let package = Package(
         .testTarget(name: "IKEv2Tests", dependencies: ["IKEv2"], swiftSettings: strictSettings),
         .target(name: "ESP", dependencies: ["IPAddressing", "IPsecCrypto"], swiftSettings: strictSettings),
         .testTarget(name: "ESPTests", dependencies: ["ESP"], swiftSettings: strictSettings),
+
+        // MARK: Layer 2: topology files (YAML with names, errors with file, line and field)
+        .target(
+            name: "TopologyFile",
+            dependencies: ["IPAddressing", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "TopologyFileTests",
+            dependencies: ["TopologyFile"],
+            exclude: ["Fixtures"],
+            swiftSettings: strictSettings
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
