@@ -18,6 +18,10 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "IPAddressing", targets: ["IPAddressing"]),
+        .library(name: "NetworkModel", targets: ["NetworkModel"]),
+        .library(name: "RouteEngine", targets: ["RouteEngine"]),
+        .library(name: "Reachability", targets: ["Reachability"]),
+        .library(name: "MeridianTestSupport", targets: ["MeridianTestSupport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
@@ -28,6 +32,32 @@ let package = Package(
         // MARK: Layer 0
         .target(name: "IPAddressing", swiftSettings: strictSettings),
         .testTarget(name: "IPAddressingTests", dependencies: ["IPAddressing"], swiftSettings: strictSettings),
+
+        // MARK: Layer 1: model, routes, reachability (pure: no I/O libraries)
+        .target(name: "NetworkModel", dependencies: ["IPAddressing"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "NetworkModelTests",
+            dependencies: ["NetworkModel", "MeridianTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .target(name: "RouteEngine", dependencies: ["NetworkModel", "IPAddressing"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "RouteEngineTests",
+            dependencies: ["RouteEngine", "MeridianTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "Reachability",
+            dependencies: ["RouteEngine", "NetworkModel", "IPAddressing"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ReachabilityTests",
+            dependencies: ["Reachability", "MeridianTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        // Builders for tests and benchmarks: the five seed networks and a large synthetic network.
+        .target(name: "MeridianTestSupport", dependencies: ["NetworkModel", "IPAddressing"], swiftSettings: strictSettings),
 
         // MARK: Layer 1: IPsec (pure: codecs and state machines, time and randomness as parameters)
         .target(
