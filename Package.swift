@@ -22,6 +22,8 @@ let package = Package(
         .library(name: "RouteEngine", targets: ["RouteEngine"]),
         .library(name: "Reachability", targets: ["Reachability"]),
         .library(name: "MeridianTestSupport", targets: ["MeridianTestSupport"]),
+        .library(name: "TopologyFile", targets: ["TopologyFile"]),
+        .executable(name: "meridian", targets: ["meridian"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
@@ -77,12 +79,28 @@ let package = Package(
         // MARK: Layer 2: topology files (YAML with names, errors with file, line and field)
         .target(
             name: "TopologyFile",
-            dependencies: ["IPAddressing", .product(name: "Yams", package: "Yams")],
+            dependencies: ["NetworkModel", "IPAddressing", .product(name: "Yams", package: "Yams")],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "TopologyFileTests",
-            dependencies: ["TopologyFile"],
+            dependencies: ["TopologyFile", "NetworkModel", "RouteEngine", "Reachability"],
+            exclude: ["Fixtures"],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: Layer 3: the one executable
+        .executableTarget(
+            name: "meridian",
+            dependencies: [
+                "TopologyFile", "NetworkModel", "RouteEngine", "Reachability", "IPAddressing",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "MeridianCLITests",
+            dependencies: ["meridian", "TopologyFile"],
             exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),

@@ -36,7 +36,7 @@ struct NameTable {
         var slug = Self.slug(name)
         let bare = String(prefix.dropLast())  // "vpc"
         if slug == bare || slug.isEmpty {
-            slug = slug.isEmpty ? "1" : "\(slug)-1"
+            slug = "1"
         } else if slug.hasPrefix(prefix) {
             slug = String(slug.dropFirst(prefix.count))
         }

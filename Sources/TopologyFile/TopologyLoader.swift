@@ -141,7 +141,7 @@ final class TopologyLoader {
     }
 
     /// Reads `name` (required) and `id` (optional), reports a duplicate name, and returns the identifier.
-    private func identity(_ map: YAMLMapping, kind: String) -> (name: String, id: String)? {
+    private func readIdentity(_ map: YAMLMapping, kind: String) -> (name: String, id: String)? {
         guard let nameField = map.required("name"), let name = reader.name(nameField) else { return nil }
         guard let declaration = names.lookup(kind: kind, name: name) else { return nil }
         if declaration.field.path != map.field.path {
@@ -165,7 +165,7 @@ final class TopologyLoader {
         return nil
     }
 
-    private func region(_ field: YAMLField?) -> RegionID? {
+    private func readRegion(_ field: YAMLField?) -> RegionID? {
         guard let field, let text = reader.string(field) else { return nil }
         let region = RegionID(text)
         guard region.isKnown else {
@@ -184,8 +184,8 @@ final class TopologyLoader {
 
     private func loadVPC(_ field: YAMLField, index: Int) {
         guard let map = reader.mapping(field, allowed: Self.vpcKeys) else { return }
-        let identity = identity(map, kind: Kind.vpc)
-        let regionID = map.required("region").flatMap { region($0) }
+        let identity = readIdentity(map, kind: Kind.vpc)
+        let regionID = map.required("region").flatMap { readRegion($0) }
         let cidr = map.required("cidr").flatMap { reader.prefix($0) }
         if let description = map.optional("description") { _ = reader.string(description) }
         guard let identity else {
@@ -216,7 +216,7 @@ final class TopologyLoader {
 
     private func loadVSwitch(_ field: YAMLField, vpcName: String?, vpcID: VPCID?) {
         guard let map = reader.mapping(field, allowed: ["name", "id", "cidr", "zone"]) else { return }
-        let identity = vpcName.flatMap { identity(map, kind: Kind.vSwitch(in: $0)) }
+        let identity = vpcName.flatMap { readIdentity(map, kind: Kind.vSwitch(in: $0)) }
         let cidr = map.required("cidr").flatMap { reader.prefix($0) }
         let zone = map.optional("zone").flatMap { reader.string($0) }
         guard let identity, let vpcID, let cidr else { return }
@@ -313,7 +313,7 @@ final class TopologyLoader {
 
     private func loadSecurityGroup(_ field: YAMLField, vpcName: String?, vpcID: VPCID?) {
         guard let map = reader.mapping(field, allowed: ["name", "id", "rules"]) else { return }
-        let identity = vpcName.flatMap { identity(map, kind: Kind.securityGroup(in: $0)) }
+        let identity = vpcName.flatMap { readIdentity(map, kind: Kind.securityGroup(in: $0)) }
         var rules: [SecurityGroupRule] = []
         let id = identity.map { SecurityGroupID($0.id) }
         if let id {
@@ -357,7 +357,7 @@ final class TopologyLoader {
 
     private func loadInstance(_ field: YAMLField, vpcName: String?) {
         guard let map = reader.mapping(field, allowed: ["name", "id", "vswitch", "ip", "security_groups"]) else { return }
-        let identity = identity(map, kind: Kind.instance)
+        let identity = readIdentity(map, kind: Kind.instance)
         let vSwitch = vpcName.flatMap { vpc in map.required("vswitch").flatMap { resolve($0, kind: Kind.vSwitch(in: vpc)) } }
         let ip = map.required("ip").flatMap { reader.address($0) }
         var groups: [SecurityGroupID] = []
@@ -392,7 +392,7 @@ final class TopologyLoader {
 
     private func loadVPNGateway(_ field: YAMLField, vpcName: String?, vpcID: VPCID?, region: RegionID?) {
         guard let map = reader.mapping(field, allowed: Self.gatewayKeys) else { return }
-        let identity = identity(map, kind: Kind.vpnGateway)
+        let identity = readIdentity(map, kind: Kind.vpnGateway)
         let publicIP = map.required("public_ip").flatMap { reader.address($0) }
         let bandwidth = map.optional("bandwidth").flatMap { reader.int($0, in: 1...10_000, unit: " Mbit/s") } ?? 5
         let ipsec = map.optional("ipsec").flatMap { reader.bool($0) } ?? true
@@ -462,7 +462,7 @@ final class TopologyLoader {
 
     private func loadConnection(_ field: YAMLField, gateway: VPNGatewayID?, region: RegionID?) {
         guard let map = reader.mapping(field, allowed: Self.connectionKeys) else { return }
-        let identity = identity(map, kind: Kind.connection)
+        let identity = readIdentity(map, kind: Kind.connection)
         let customerGateway = map.required("customer_gateway").flatMap { resolve($0, kind: Kind.customerGateway) }
         let local = map.required("local_subnets").map { reader.prefixes($0) }
         let remote = map.required("remote_subnets").map { reader.prefixes($0) }
@@ -535,9 +535,9 @@ final class TopologyLoader {
 
     private func loadCustomerGateway(_ field: YAMLField) {
         guard let map = reader.mapping(field, allowed: ["name", "id", "ip", "region"]) else { return }
-        let identity = identity(map, kind: Kind.customerGateway)
+        let identity = readIdentity(map, kind: Kind.customerGateway)
         let ip = map.required("ip").flatMap { reader.address($0) }
-        let explicitRegion = map.optional("region").flatMap { region($0) }
+        let explicitRegion = map.optional("region").flatMap { readRegion($0) }
         guard let identity, let ip else { return }
         guard let region = explicitRegion ?? customerGatewayRegions[identity.id] else {
             if map.optional("region") == nil {
@@ -560,9 +560,9 @@ final class TopologyLoader {
 
     private func loadSite(_ field: YAMLField) {
         guard let map = reader.mapping(field, allowed: Self.siteKeys) else { return }
-        let identity = identity(map, kind: Kind.site)
+        let identity = readIdentity(map, kind: Kind.site)
         let kind = choice(map["kind"], SiteKind.self) ?? .office
-        let region = map.optional("region").flatMap { region($0) }
+        let region = map.optional("region").flatMap { readRegion($0) }
         let cidrs = map.required("cidrs").map { reader.prefixes($0) }
         let gatewayIP = map.required("gateway_ip").flatMap { reader.address($0) }
         let standby = reader.list(map["standby_gateway_ips"], allowSingle: true).compactMap { reader.address($0) }
@@ -692,7 +692,7 @@ final class TopologyLoader {
         guard
             let map = reader.mapping(field, allowed: ["name", "id", "router", "role", "opposite", "spec", "status"])
         else { return }
-        let identity = identity(map, kind: Kind.routerInterface)
+        let identity = readIdentity(map, kind: Kind.routerInterface)
         let router = map.required("router").flatMap { network($0) }
         let role =
             map.optional("role").flatMap {
@@ -720,8 +720,8 @@ final class TopologyLoader {
             let map = reader.mapping(
                 field, allowed: ["name", "id", "region", "site", "local_gateway_ip", "peer_gateway_ip", "routes"])
         else { return }
-        let identity = identity(map, kind: Kind.vbr)
-        let region = map.required("region").flatMap { region($0) }
+        let identity = readIdentity(map, kind: Kind.vbr)
+        let region = map.required("region").flatMap { readRegion($0) }
         let site = map.optional("site").flatMap { resolve($0, kind: Kind.site) }
         let local = map.optional("local_gateway_ip").flatMap { reader.address($0) }
         let peer = map.optional("peer_gateway_ip").flatMap { reader.address($0) }
@@ -754,7 +754,7 @@ final class TopologyLoader {
 
     private func loadBandwidthPackage(_ field: YAMLField) {
         guard let map = reader.mapping(field, allowed: ["name", "id", "bandwidth", "areas", "cen"]) else { return }
-        let identity = identity(map, kind: Kind.bandwidthPackage)
+        let identity = readIdentity(map, kind: Kind.bandwidthPackage)
         let bandwidth = map.required("bandwidth").flatMap { reader.int($0, in: 2...10_000, unit: " Mbit/s") }
         let areaFields = map.required("areas").map { reader.list($0) } ?? []
         let areas = areaFields.compactMap { choice($0, GeographicArea.self) }
@@ -778,7 +778,7 @@ final class TopologyLoader {
         guard let map = reader.mapping(field, allowed: ["name", "id", "attach", "publish", "withdraw", "bandwidth"]) else {
             return
         }
-        let identity = identity(map, kind: Kind.cen)
+        let identity = readIdentity(map, kind: Kind.cen)
         let id = identity.map { CENID($0.id) }
         let path = id.map { "cens[\"\($0)\"]" } ?? ""
         var attachments: [NetworkReference] = []
@@ -807,7 +807,7 @@ final class TopologyLoader {
         for element in reader.list(map["bandwidth"]) {
             guard let limit = reader.mapping(element, allowed: ["regions", "bandwidth"]) else { continue }
             let regionFields = limit.required("regions").map { reader.list($0) } ?? []
-            let regions = regionFields.compactMap { region($0) }
+            let regions = regionFields.compactMap { readRegion($0) }
             if let regionsField = limit["regions"], regionFields.count != 2 {
                 reader.report(regionsField, "expected two regions, found \(regionFields.count)")
             }

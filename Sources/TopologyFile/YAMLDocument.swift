@@ -2,8 +2,13 @@ import Yams
 
 /// Parsing YAML text into nodes with positions, turning the parser's errors into diagnostics.
 enum YAMLDocument {
+    enum ParseOutcome {
+        case success(YAMLField)
+        case failure(TopologyDiagnostic)
+    }
+
     /// The root of the single document in `text`, or a diagnostic saying why the text is not YAML.
-    static func root(of text: String, file: String) -> Result<YAMLField, TopologyDiagnostic> {
+    static func root(of text: String, file: String) -> ParseOutcome {
         do {
             guard let node = try Yams.compose(yaml: text) else {
                 return .failure(TopologyDiagnostic(file: file, line: nil, path: "", message: "the file is empty"))

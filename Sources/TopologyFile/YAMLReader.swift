@@ -28,7 +28,7 @@ struct YAMLField {
     /// Whether the value is an explicit or implicit YAML null (`~`, `null`, or nothing after the colon).
     var isNull: Bool {
         guard case .scalar(let scalar) = node else { return false }
-        return scalar.style == .plain && node.tag.name == .null
+        return scalar.style == .plain && ["", "~", "null", "Null", "NULL"].contains(scalar.string)
     }
 
     /// How the value is described in "expected …, found …" messages.
