@@ -84,8 +84,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TopologyFileTests",
-            dependencies: ["TopologyFile", "NetworkModel", "RouteEngine", "Reachability"],
-            exclude: ["Fixtures"],
+            dependencies: ["TopologyFile", "NetworkModel", "RouteEngine", "Reachability", "IPAddressing"],
             swiftSettings: strictSettings
         ),
 

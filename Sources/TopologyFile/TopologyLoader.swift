@@ -115,6 +115,13 @@ final class TopologyLoader {
                     declare(
                         connection, kind: Kind.connection, prefix: VPNConnectionID.prefix,
                         path: "vpcs[\(i)].vpn_gateways[\(j)].connections[\(k)]")
+                    // A customer gateway without `region:` takes the region of the first gateway that uses it.
+                    if case .mapping(let vpcMap) = vpc, let region = vpcMap["region"]?.string,
+                        case .mapping(let map) = connection, let customerGateway = map["customer_gateway"]?.string,
+                        customerGatewayRegionsByName[customerGateway] == nil
+                    {
+                        customerGatewayRegionsByName[customerGateway] = RegionID(region)
+                    }
                 }
             }
         }
@@ -200,18 +207,21 @@ final class TopologyLoader {
         record("\(path).cidrBlock", map["cidr"])
         record("\(path).routes", map["routes"])
         let routes = loadVPCRoutes(map, vpcName: identity.name, vpcID: vpcID, modelPath: path)
-        if let regionID, let cidr {
-            topology.add(VPC(id: vpcID, name: identity.name, region: regionID, cidrBlock: cidr, routes: routes))
+        guard let regionID, let cidr else {
+            // The VPC is not added, so neither are its children (the model would only say their VPC is missing).
+            loadVPCChildren(map, vpcName: identity.name, vpcID: nil, region: nil)
+            return
         }
+        topology.add(VPC(id: vpcID, name: identity.name, region: regionID, cidrBlock: cidr, routes: routes))
         loadVPCChildren(map, vpcName: identity.name, vpcID: vpcID, region: regionID)
     }
 
     private func loadVPCChildren(_ map: YAMLMapping, vpcName: String?, vpcID: VPCID?, region: RegionID?) {
         for field in reader.list(map["vswitches"]) { loadVSwitch(field, vpcName: vpcName, vpcID: vpcID) }
         for field in reader.list(map["security_groups"]) { loadSecurityGroup(field, vpcName: vpcName, vpcID: vpcID) }
-        for field in reader.list(map["instances"]) { loadInstance(field, vpcName: vpcName) }
+        for field in reader.list(map["instances"]) { loadInstance(field, vpcName: vpcName, vpcID: vpcID) }
         for field in reader.list(map["vpn_gateways"]) { loadVPNGateway(field, vpcName: vpcName, vpcID: vpcID, region: region) }
-        if vpcID == nil { _ = loadVPCRoutes(map, vpcName: nil, vpcID: nil, modelPath: "") }
+        if vpcName == nil { _ = loadVPCRoutes(map, vpcName: nil, vpcID: nil, modelPath: "") }
     }
 
     private func loadVSwitch(_ field: YAMLField, vpcName: String?, vpcID: VPCID?) {
@@ -355,7 +365,7 @@ final class TopologyLoader {
         topology.add(SecurityGroup(id: SecurityGroupID(identity.id), name: identity.name, vpc: vpcID, rules: rules))
     }
 
-    private func loadInstance(_ field: YAMLField, vpcName: String?) {
+    private func loadInstance(_ field: YAMLField, vpcName: String?, vpcID: VPCID?) {
         guard let map = reader.mapping(field, allowed: ["name", "id", "vswitch", "ip", "security_groups"]) else { return }
         let identity = readIdentity(map, kind: Kind.instance)
         let vSwitch = vpcName.flatMap { vpc in map.required("vswitch").flatMap { resolve($0, kind: Kind.vSwitch(in: vpc)) } }
@@ -373,7 +383,7 @@ final class TopologyLoader {
             reader.report(field, "missing required key 'security_groups'; an instance belongs to at least one security group")
             groupsOK = false
         }
-        guard let identity, let vSwitch, let ip, groupsOK else { return }
+        guard let identity, let vSwitch, let ip, groupsOK, vpcID != nil else { return }
         let id = InstanceID(identity.id)
         record("instances[\"\(id)\"]", field)
         record("instances[\"\(id)\"].privateIP", map["ip"])
@@ -457,8 +467,8 @@ final class TopologyLoader {
         "ipsec",
     ]
 
-    /// Customer gateway id → region of the first gateway that uses it (their default region).
-    private var customerGatewayRegions: [String: RegionID] = [:]
+    /// Customer gateway name → region of the first VPN gateway that uses it (their default region).
+    private var customerGatewayRegionsByName: [String: RegionID] = [:]
 
     private func loadConnection(_ field: YAMLField, gateway: VPNGatewayID?, region: RegionID?) {
         guard let map = reader.mapping(field, allowed: Self.connectionKeys) else { return }
@@ -473,7 +483,6 @@ final class TopologyLoader {
         guard let identity, let gateway, let customerGateway, let local, let remote, psk != nil, let ike, let ipsec else {
             return
         }
-        if let region, customerGatewayRegions[customerGateway] == nil { customerGatewayRegions[customerGateway] = region }
         let id = VPNConnectionID(identity.id)
         let path = "vpnConnections[\"\(id)\"]"
         record(path, field)
@@ -539,7 +548,7 @@ final class TopologyLoader {
         let ip = map.required("ip").flatMap { reader.address($0) }
         let explicitRegion = map.optional("region").flatMap { readRegion($0) }
         guard let identity, let ip else { return }
-        guard let region = explicitRegion ?? customerGatewayRegions[identity.id] else {
+        guard let region = explicitRegion ?? customerGatewayRegionsByName[identity.name] else {
             if map.optional("region") == nil {
                 reader.report(field, "missing 'region': no IPsec connection uses customer gateway '\(identity.name)', so its region cannot be taken from one")
             }

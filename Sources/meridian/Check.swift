@@ -42,11 +42,19 @@ extension Meridian {
                         resources: Dictionary(uniqueKeysWithValues: counts.map { ($0.0, $0.1) })))
                 return 0
             }
-            let summary = counts.filter { $0.1 > 0 }.map { "\($0.1) \($0.0)" }.joined(separator: ", ")
+            let summary = counts.filter { $0.1 > 0 }.map { "\($0.1) \($0.1 == 1 ? singular($0.0) : $0.0)" }
+                .joined(separator: ", ")
             output.line("\(options.file): valid (\(summary))")
             return 0
         }
     }
+}
+
+/// "VPCs" → "VPC", "vSwitches" → "vSwitch".
+func singular(_ plural: String) -> String {
+    if plural.hasSuffix("ches") { return String(plural.dropLast(2)) }
+    if plural.hasSuffix("s") { return String(plural.dropLast()) }
+    return plural
 }
 
 struct Problem: Encodable {
