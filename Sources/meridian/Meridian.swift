@@ -47,8 +47,19 @@ struct Meridian: ParsableCommand {
             return usageFailure(error)
         }
         guard let analysis = command as? any AnalysisCommand else {
-            // The root command itself, without a subcommand: print the help.
-            return CommandResult(status: 0, standardOutput: helpMessage() + "\n", standardError: "")
+            if !(command is Meridian) {
+                // ArgumentParser's own commands (`help`, `--help`) report by throwing `CleanExit`.
+                do {
+                    var builtIn = command
+                    try builtIn.run()
+                    return CommandResult(status: 0, standardOutput: "", standardError: "")
+                } catch {
+                    return usageFailure(error)
+                }
+            }
+            // The root command itself, without a subcommand: say what is missing.
+            return CommandResult(
+                status: 2, standardOutput: "", standardError: "Error: missing a subcommand\n\n" + helpMessage() + "\n")
         }
         do {
             let status = try analysis.execute(into: &output)
