@@ -201,8 +201,6 @@ extension ReachabilityAnalyzer {
                     }
                 } else if case .fromTunnel = arrival {
                     w.hops.append(Hop(node: node, link: .vpnGatewayToVPC(gateway.vpc), note: "no gateway route matches: handed to the VPC"))
-                    // The VPC was not visited in this role yet when the flow came from a site.
-                    visited.remove(.vpc(gateway.vpc))
                     node = .vpc(gateway.vpc)
                     arrival = .fromGateway
                 } else {

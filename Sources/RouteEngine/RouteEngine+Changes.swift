@@ -147,7 +147,13 @@ extension RouteEngine {
             topology.cens[cenID]!.attachments.removeAll { $0 == network }
             topology.cens[cenID]!.publishedRoutes.removeAll { $0.network == network }
             topology.cens[cenID]!.withdrawnRoutes.removeAll { $0.network == network }
-            cenTables[cenID]?.attachRank[network] = nil
+            if var table = cenTables[cenID] {
+                cenTables[cenID] = nil
+                table.attachRank[network] = nil
+                table.publishRank = table.publishRank.filter { $0.key.network != network }
+                table.withdrawn = table.withdrawn.filter { $0.network != network }
+                cenTables[cenID] = table
+            }
             readvertise(network, in: cenID)
             cenOfNetwork[network] = nil
         case .setRouterInterfaceStatus(let id, let status):
