@@ -103,6 +103,18 @@ extension TopologyDocument {
     /// A model message with the identifiers Meridian made up replaced by the names from the file.
     func readable(_ message: String) -> String {
         var text = message
+        // Model paths quoted in a message (`vpcs["vpc-a"].routes[1]`) become the file's paths.
+        if let pattern = try? NSRegularExpression(pattern: #"[A-Za-z]+\["[^"\]]+"\](?:\.[A-Za-z]+|\[\d+\])*"#) {
+            let matches = pattern.matches(in: text, range: NSRange(text.startIndex..., in: text))
+            for match in matches.reversed() {
+                guard let range = Range(match.range, in: text), let location = location(ofModelPath: String(text[range]))
+                else { continue }
+                text.replaceSubrange(range, with: location.path)
+            }
+        }
+        for (field, key) in [("localSubnet", "local_subnets"), ("remoteSubnet", "remote_subnets")] {
+            text = text.replacingOccurrences(of: field, with: key)
+        }
         for (id, name) in names.sorted(by: { $0.key.count > $1.key.count }) {
             text = text.replacingOccurrences(of: "'\(id)'", with: "'\(name)'")
         }

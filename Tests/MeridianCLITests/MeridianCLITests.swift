@@ -120,6 +120,22 @@ struct MeridianCLITests {
                     standardError: ""))
     }
 
+    @Test func pingJSONHasTheOutcomeAndTheHops() throws {
+        let result = meridian("ping", fixture("seed-002-without-step-5.yaml"), "Office 1", "Office 3", "--json")
+        #expect(result.status == 1)
+        let report = try #require(
+            try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+        #expect(report["reachable"] as? Bool == false)
+        #expect(report["disposition"] as? String == "NO_ROUTE")
+        #expect(report["fix"] as? String == "add a static route on the device: ip route 10.20.10.0/24 5.5.5.5")
+        let source = try #require(report["source"] as? [String: Any])
+        #expect(source["name"] as? String == "Office 1")
+        #expect(source["address"] as? String == "10.10.10.10")
+        let forward = try #require(report["forward"] as? [String: Any])
+        let hops = try #require(forward["hops"] as? [[String: Any]])
+        #expect(hops.first?["name"] as? String == "Office 1")
+    }
+
     @Test func traceShowsEveryHopBothWays() {
         let result = meridian("trace", example("seed-004-vpn-hub.yaml"), "Shanghai office", "App in VPC")
         #expect(result.status == 0)
