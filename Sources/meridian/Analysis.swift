@@ -1,5 +1,3 @@
-import ArgumentParser
-import Foundation
 import IPAddressing
 import NetworkModel
 import Reachability

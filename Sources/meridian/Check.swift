@@ -1,9 +1,5 @@
 import ArgumentParser
-import Foundation
-import IPAddressing
 import NetworkModel
-import Reachability
-import RouteEngine
 import TopologyFile
 
 extension Meridian {

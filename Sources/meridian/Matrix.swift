@@ -1,10 +1,5 @@
 import ArgumentParser
-import Foundation
-import IPAddressing
-import NetworkModel
 import Reachability
-import RouteEngine
-import TopologyFile
 
 extension Meridian {
     /// `meridian matrix FILE`: every site and instance pings every other one.

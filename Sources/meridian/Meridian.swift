@@ -1,10 +1,4 @@
 import ArgumentParser
-import Foundation
-import IPAddressing
-import NetworkModel
-import Reachability
-import RouteEngine
-import TopologyFile
 
 /// The one executable: offline analysis of topology files today; `serve`, `lab` and the rest join here.
 ///

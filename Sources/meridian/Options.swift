@@ -1,10 +1,4 @@
 import ArgumentParser
-import Foundation
-import IPAddressing
-import NetworkModel
-import Reachability
-import RouteEngine
-import TopologyFile
 
 /// The topology file and output format every analysis command takes.
 struct TopologyOptions: ParsableArguments {

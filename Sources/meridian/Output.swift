@@ -1,10 +1,5 @@
 import ArgumentParser
 import Foundation
-import IPAddressing
-import NetworkModel
-import Reachability
-import RouteEngine
-import TopologyFile
 
 /// Text a command prints, collected so tests can compare it exactly.
 struct CommandOutput {

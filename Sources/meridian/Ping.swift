@@ -1,10 +1,6 @@
 import ArgumentParser
-import Foundation
 import IPAddressing
-import NetworkModel
 import Reachability
-import RouteEngine
-import TopologyFile
 
 extension Meridian {
     /// `meridian ping FILE SRC DST`: whether a ping gets there and back, and if not, why and what to change.

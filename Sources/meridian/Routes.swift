@@ -1,10 +1,7 @@
 import ArgumentParser
-import Foundation
 import IPAddressing
 import NetworkModel
-import Reachability
 import RouteEngine
-import TopologyFile
 
 extension Meridian {
     /// `meridian routes FILE [ROUTER]`: the effective route tables, as the cloud would show them.

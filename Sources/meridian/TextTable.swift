@@ -1,11 +1,3 @@
-import ArgumentParser
-import Foundation
-import IPAddressing
-import NetworkModel
-import Reachability
-import RouteEngine
-import TopologyFile
-
 /// A plain-text table with aligned columns, like the route tables the seeds print.
 ///
 /// ```

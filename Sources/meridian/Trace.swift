@@ -1,10 +1,7 @@
 import ArgumentParser
-import Foundation
 import IPAddressing
 import NetworkModel
 import Reachability
-import RouteEngine
-import TopologyFile
 
 /// The protocols `trace` accepts.
 enum TraceProtocol: String, ExpressibleByArgument, CaseIterable {

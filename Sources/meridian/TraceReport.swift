@@ -1,10 +1,7 @@
-import ArgumentParser
-import Foundation
 import IPAddressing
 import NetworkModel
 import Reachability
 import RouteEngine
-import TopologyFile
 
 /// A trace as the CLI prints it: hop tables for both directions, the outcome, the explanation and the fix.
 struct TraceRendering {
