@@ -3,7 +3,7 @@
 // Layering (lower never imports higher), see docs/architecture.md:
 //   0 IPAddressing
 //   1 NetworkModel, RouteEngine, Reachability, IPsecCrypto, IKEv2, ESP   (pure: no I/O libraries)
-//   2 Topology, Persistence, ControlPlane, CloudAPI, DataPlane             (I/O at the edges)
+//   2 TopologyFile, Persistence, ControlPlane, CloudAPI, DataPlane         (I/O at the edges)
 //   3 meridian (the one executable)
 import PackageDescription
 

@@ -9,18 +9,26 @@ struct NameTable {
     struct Declaration {
         var id: String
         var field: YAMLField
+        /// The kind's identifier prefix, such as `vpc-`.
+        var prefix: String
+        /// Whether the file set the identifier with `id:`.
+        var isExplicit: Bool
     }
 
     /// kind → name → declaration
     private(set) var declarations: [String: [String: Declaration]] = [:]
     private var usedIDs: Set<String> = []
+    /// id → the path of the first declaration that took it.
+    private(set) var idOwners: [String: String] = [:]
 
     /// Registers a name (first declaration wins; duplicates are reported by the loader) and returns its id.
     mutating func declare(kind: String, prefix: String, name: String, explicitID: String?, field: YAMLField) -> String {
         if let existing = declarations[kind]?[name] { return existing.id }
         let id = explicitID ?? uniqueID(prefix: prefix, name: name)
         usedIDs.insert(id)
-        declarations[kind, default: [:]][name] = Declaration(id: id, field: field)
+        if idOwners[id] == nil { idOwners[id] = field.path }
+        declarations[kind, default: [:]][name] = Declaration(
+            id: id, field: field, prefix: prefix, isExplicit: explicitID != nil)
         return id
     }
 

@@ -74,7 +74,7 @@ public enum TopologyFile {
             diagnostics.append(
                 TopologyDiagnostic(
                     file: file, line: location?.line, column: location?.column, path: path,
-                    message: document.readable(issue.message)))
+                    message: document.readable(issue.message, keeping: loader.explicitIDs)))
         }
         if !diagnostics.isEmpty {
             throw TopologyFileError(diagnostics: sorted(diagnostics))
@@ -101,7 +101,7 @@ public enum TopologyFile {
 
 extension TopologyDocument {
     /// A model message with the identifiers Meridian made up replaced by the names from the file.
-    func readable(_ message: String) -> String {
+    func readable(_ message: String, keeping explicitIDs: Set<String>) -> String {
         var text = message
         // Model paths quoted in a message (`vpcs["vpc-a"].routes[1]`) become the file's paths.
         if let pattern = try? NSRegularExpression(pattern: #"[A-Za-z]+\["[^"\]]+"\](?:\.[A-Za-z]+|\[\d+\])*"#) {
@@ -115,7 +115,7 @@ extension TopologyDocument {
         for (field, key) in [("localSubnet", "local_subnets"), ("remoteSubnet", "remote_subnets")] {
             text = text.replacingOccurrences(of: field, with: key)
         }
-        for (id, name) in names.sorted(by: { $0.key.count > $1.key.count }) {
+        for (id, name) in names.sorted(by: { $0.key.count > $1.key.count }) where !explicitIDs.contains(id) {
             text = text.replacingOccurrences(of: "'\(id)'", with: "'\(name)'")
         }
         return text

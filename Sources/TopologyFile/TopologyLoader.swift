@@ -14,6 +14,8 @@ final class TopologyLoader {
     private(set) var title: String?
     /// id text → name
     private(set) var displayNames: [String: String] = [:]
+    /// Identifiers the file set with `id:`; messages quote them as they are.
+    private(set) var explicitIDs: Set<String> = []
     /// model path → file location
     private(set) var sourceLocations: [String: SourceLocation] = [:]
 
@@ -156,8 +158,19 @@ final class TopologyLoader {
             reader.report(nameField, "duplicate \(kind) name '\(name)': already declared at \(declaration.field.path)\(line); names must be unique")
             return nil
         }
-        if let idField = map.optional("id") { _ = reader.string(idField) }
+        if let idField = map.optional("id") {
+            _ = reader.string(idField)
+            if !declaration.id.hasPrefix(declaration.prefix) || declaration.id.count == declaration.prefix.count {
+                reader.report(idField, "id '\(declaration.id)' does not name a \(kind): expected '\(declaration.prefix)' followed by letters, digits, '-' or '_'")
+                return nil
+            }
+            if let owner = names.idOwners[declaration.id], owner != map.field.path {
+                reader.report(idField, "id '\(declaration.id)' is already used by \(owner); identifiers must be unique")
+                return nil
+            }
+        }
         displayNames[declaration.id] = name
+        if declaration.isExplicit { explicitIDs.insert(declaration.id) }
         return (name, declaration.id)
     }
 

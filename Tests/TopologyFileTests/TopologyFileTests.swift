@@ -85,6 +85,20 @@ struct TopologyFileTests {
             ])
     }
 
+    @Test func explicitIdentifiersMustBeUnique() {
+        let yaml = """
+            vpcs:
+              - {name: VPC 1, id: vpc-main, region: us-west-1, cidr: 172.16.0.0/16}
+              - {name: VPC 2, id: vpc-main, region: us-west-1, cidr: 172.17.0.0/16}
+              - {name: VPC 3, id: main, region: us-west-1, cidr: 172.18.0.0/16}
+            """
+        #expect(
+            problems(yaml) == [
+                "t.yaml:3: vpcs[1].id: id 'vpc-main' is already used by vpcs[0]; identifiers must be unique",
+                "t.yaml:4: vpcs[2].id: id 'main' does not name a VPC: expected 'vpc-' followed by letters, digits, '-' or '_'",
+            ])
+    }
+
     @Test func unknownKeySuggestsTheClosestOne() {
         let yaml = """
             vpcs:
