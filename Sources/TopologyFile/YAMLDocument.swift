@@ -35,6 +35,10 @@ enum YAMLDocument {
             return make(mark, "scanner", context, problem)
         case .parser(let context, let problem, let mark, _):
             return make(mark, "parser", context, problem)
+        case .composer(_, "but found another document", let mark, _):
+            return TopologyDiagnostic(
+                file: file, line: mark.line, column: mark.column, path: "",
+                message: "a second YAML document starts here; a topology file holds exactly one")
         case .composer(let context, let problem, let mark, _):
             return make(mark, "composer", context, problem)
         case .duplicatedKeysInMapping(let duplicates, let context):

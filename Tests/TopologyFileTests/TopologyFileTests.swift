@@ -134,6 +134,7 @@ struct TopologyFileTests {
         ("vpcs: [", "t.yaml:2: malformed YAML: did not find expected node content (while parsing a flow node at line 2, column 1) at column 1"),
         ("vpcs:\n  - name: a\n    name: b\n", "t.yaml:2: duplicated key 'name' in one mapping; each key may appear once"),
         ("", "t.yaml: the file is empty"),
+        ("---\na: 1\n---\nb: 2\n", "t.yaml:3: a second YAML document starts here; a topology file holds exactly one"),
         ("just text", "t.yaml:1: expected a mapping with keys name, description, vpcs, customer_gateways, sites, router_interfaces, vbrs, cens, cen_bandwidth_packages, found 'just text'"),
         ("vpcs: *nothing", "t.yaml:1: malformed YAML: found undefined alias at column 7"),
     ])
