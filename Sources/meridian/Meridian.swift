@@ -4,7 +4,7 @@ import ArgumentParser
 ///
 /// To add a command, write its type in its own file and list it in `subcommands` below.
 @main
-struct Meridian: ParsableCommand {
+struct Meridian: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "meridian",
         abstract: "A local, faithful implementation of a cloud's hybrid-network services.",
@@ -22,8 +22,8 @@ struct Meridian: ParsableCommand {
     )
 
     /// Runs the command line and exits with its status; `run(arguments:)` does the work, so tests can call it.
-    static func main() {
-        let result = run(arguments: Array(CommandLine.arguments.dropFirst()))
+    static func main() async {
+        let result = await run(arguments: Array(CommandLine.arguments.dropFirst()))
         if !result.standardOutput.isEmpty { writeStandardOutput(result.standardOutput) }
         if !result.standardError.isEmpty { writeStandardError(result.standardError) }
         terminate(result.status)
@@ -32,7 +32,7 @@ struct Meridian: ParsableCommand {
     /// Parses and runs a command line, capturing what it prints.
     ///
     /// - Returns: the exit status (0 success, 1 not reachable, 2 bad input) and the text for stdout and stderr.
-    static func run(arguments: [String]) -> CommandResult {
+    static func run(arguments: [String]) async -> CommandResult {
         var output = CommandOutput()
         let command: any ParsableCommand
         do {
@@ -43,9 +43,14 @@ struct Meridian: ParsableCommand {
         guard let analysis = command as? any AnalysisCommand else {
             if !(command is Meridian) {
                 // ArgumentParser's own commands (`help`, `--help`) report by throwing `CleanExit`.
+                // Commands that are not analyses (long-running or async ones) print for themselves.
                 do {
-                    var builtIn = command
-                    try builtIn.run()
+                    if var asyncCommand = command as? any AsyncParsableCommand {
+                        try await asyncCommand.run()
+                    } else {
+                        var plainCommand = command
+                        try plainCommand.run()
+                    }
                     return CommandResult(status: 0, standardOutput: "", standardError: "")
                 } catch {
                     return usageFailure(error)

@@ -13,16 +13,16 @@ private func fixture(_ name: String) -> String {
 }
 
 /// Runs a command line the way the executable does and returns its status and output.
-private func meridian(_ arguments: String...) -> CommandResult {
-    Meridian.run(arguments: arguments)
+private func meridian(_ arguments: String...) async -> CommandResult {
+    await Meridian.run(arguments: arguments)
 }
 
 /// The `meridian` command line, compared by exact output.
 struct MeridianCLITests {
-    @Test func checkReportsAValidExample() {
+    @Test func checkReportsAValidExample() async {
         let file = example("seed-002-ipsec-cen.yaml")
         #expect(
-            meridian("check", file)
+            await meridian("check", file)
                 == CommandResult(
                     status: 0,
                     standardOutput:
@@ -30,10 +30,10 @@ struct MeridianCLITests {
                     standardError: ""))
     }
 
-    @Test func routesPrintsTheSeed004TableAligned() {
+    @Test func routesPrintsTheSeed004TableAligned() async {
         let file = example("seed-004-vpn-hub.yaml")
         #expect(
-            meridian("routes", file, "VPC")
+            await meridian("routes", file, "VPC")
                 == CommandResult(
                     status: 0,
                     standardOutput: """
@@ -49,10 +49,10 @@ struct MeridianCLITests {
                     standardError: ""))
     }
 
-    @Test func routesPrintsTheSeed002GatewayTable() {
+    @Test func routesPrintsTheSeed002GatewayTable() async {
         let file = example("seed-002-ipsec-cen.yaml")
         #expect(
-            meridian("routes", file, "VPN gateway 1").standardOutput == """
+            await meridian("routes", file, "VPN gateway 1").standardOutput == """
                 VPN gateway VPN gateway 1 (vpn-gateway-1):
                 Destination CIDR block  Next hop type    Next hop                Type              Status  Reason
                 10.10.10.0/24           IPsecConnection  IPsec-VPN connection 1  DestinationBased  Active  weight 0
@@ -61,8 +61,8 @@ struct MeridianCLITests {
                 """)
     }
 
-    @Test func routesJSONNamesEveryEntry() throws {
-        let result = meridian("routes", example("seed-000-express-connect.yaml"), "VPC1", "--json")
+    @Test func routesJSONNamesEveryEntry() async throws {
+        let result = await meridian("routes", example("seed-000-express-connect.yaml"), "VPC1", "--json")
         #expect(result.status == 0)
         let tables = try #require(
             try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [[String: Any]])
@@ -82,18 +82,18 @@ struct MeridianCLITests {
             ])
     }
 
-    @Test func pingBetweenOfficesOfSeed002Succeeds() {
+    @Test func pingBetweenOfficesOfSeed002Succeeds() async {
         #expect(
-            meridian("ping", example("seed-002-ipsec-cen.yaml"), "Office 1", "App in VPC 1")
+            await meridian("ping", example("seed-002-ipsec-cen.yaml"), "Office 1", "App in VPC 1")
                 == CommandResult(
                     status: 0, standardOutput: "Office 1 (10.10.10.10) → App in VPC 1 (172.16.1.10): reachable both ways\n",
                     standardError: ""))
     }
 
     /// Seed 002 without step 5: the office has no route to the other region's offices.
-    @Test func pingWithoutStep5ExplainsNoRoute() {
+    @Test func pingWithoutStep5ExplainsNoRoute() async {
         #expect(
-            meridian("ping", fixture("seed-002-without-step-5.yaml"), "Office 1", "Office 3")
+            await meridian("ping", fixture("seed-002-without-step-5.yaml"), "Office 1", "Office 3")
                 == CommandResult(
                     status: 1,
                     standardOutput: """
@@ -106,9 +106,9 @@ struct MeridianCLITests {
     }
 
     /// An office that loaded a different pre-shared key: the tunnel is down and the reason is the key.
-    @Test func pingWithDifferentOfficeKeyIsTunnelDown() {
+    @Test func pingWithDifferentOfficeKeyIsTunnelDown() async {
         #expect(
-            meridian("ping", fixture("seed-002-psk-mismatch.yaml"), "App in VPC 1", "Office 1")
+            await meridian("ping", fixture("seed-002-psk-mismatch.yaml"), "App in VPC 1", "Office 1")
                 == CommandResult(
                     status: 1,
                     standardOutput: """
@@ -120,8 +120,8 @@ struct MeridianCLITests {
                     standardError: ""))
     }
 
-    @Test func pingJSONHasTheOutcomeAndTheHops() throws {
-        let result = meridian("ping", fixture("seed-002-without-step-5.yaml"), "Office 1", "Office 3", "--json")
+    @Test func pingJSONHasTheOutcomeAndTheHops() async throws {
+        let result = await meridian("ping", fixture("seed-002-without-step-5.yaml"), "Office 1", "Office 3", "--json")
         #expect(result.status == 1)
         let report = try #require(
             try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
@@ -136,8 +136,8 @@ struct MeridianCLITests {
         #expect(hops.first?["name"] as? String == "Office 1")
     }
 
-    @Test func traceShowsEveryHopBothWays() {
-        let result = meridian("trace", example("seed-004-vpn-hub.yaml"), "Shanghai office", "App in VPC")
+    @Test func traceShowsEveryHopBothWays() async {
+        let result = await meridian("trace", example("seed-004-vpn-hub.yaml"), "Shanghai office", "App in VPC")
         #expect(result.status == 0)
         #expect(
             result.standardOutput == """
@@ -162,20 +162,20 @@ struct MeridianCLITests {
                 """)
     }
 
-    @Test func matrixOfEveryExampleIsAllReachable() {
+    @Test func matrixOfEveryExampleIsAllReachable() async {
         for name in [
             "seed-000-express-connect.yaml", "seed-001-cen.yaml", "seed-002-ipsec-cen.yaml", "seed-003-idc-cen.yaml",
             "seed-004-vpn-hub.yaml",
         ] {
-            let result = meridian("matrix", example(name))
+            let result = await meridian("matrix", example(name))
             #expect(result.status == 0, "\(name): \(result.standardOutput)")
             #expect(!result.standardOutput.contains("not reachable"))
         }
     }
 
-    @Test func matrixOfSeed004() {
+    @Test func matrixOfSeed004() async {
         #expect(
-            meridian("matrix", example("seed-004-vpn-hub.yaml")).standardOutput == """
+            await meridian("matrix", example("seed-004-vpn-hub.yaml")).standardOutput == """
                 From \\ To        App in VPC  Hangzhou office  Ningbo office  Shanghai office
                 App in VPC       -           ok               ok             ok
                 Hangzhou office  ok          -                ok             ok
@@ -187,18 +187,18 @@ struct MeridianCLITests {
                 """)
     }
 
-    @Test func matrixWithAFailureExitsOne() {
-        let result = meridian("matrix", fixture("seed-002-without-step-5.yaml"))
+    @Test func matrixWithAFailureExitsOne() async {
+        let result = await meridian("matrix", fixture("seed-002-without-step-5.yaml"))
         #expect(result.status == 1)
         #expect(result.standardOutput.contains("Office 1 (10.10.10.10) → Office 3 (10.20.10.10): not reachable: NO_ROUTE"))
     }
 
     // MARK: Bad input: exit status 2 and a clear message
 
-    @Test func badCIDRFileIsReportedWithLineAndField() {
+    @Test func badCIDRFileIsReportedWithLineAndField() async {
         let file = fixture("bad-cidr.yaml")
         #expect(
-            meridian("check", file)
+            await meridian("check", file)
                 == CommandResult(
                     status: 2, standardOutput: "",
                     standardError: """
@@ -209,20 +209,20 @@ struct MeridianCLITests {
                         """))
     }
 
-    @Test func malformedYAMLIsReported() {
+    @Test func malformedYAMLIsReported() async {
         let file = fixture("malformed.yaml")
         #expect(
-            meridian("check", file).standardError == """
+            await meridian("check", file).standardError == """
                 \(file):8: malformed YAML: did not find expected ',' or ']' (while parsing a flow sequence at line 7, column 16) at column 3
                 \(file): 1 problem
 
                 """)
     }
 
-    @Test func unknownReferenceIsReported() {
+    @Test func unknownReferenceIsReported() async {
         let file = fixture("unknown-reference.yaml")
         #expect(
-            meridian("check", file)
+            await meridian("check", file)
                 == CommandResult(
                     status: 2, standardOutput: "",
                     standardError: """
@@ -232,25 +232,25 @@ struct MeridianCLITests {
                         """))
     }
 
-    @Test func eleventhConnectionIsOverTheQuota() {
+    @Test func eleventhConnectionIsOverTheQuota() async {
         let file = fixture("eleven-connections.yaml")
         #expect(
-            meridian("check", file).standardError == """
+            await meridian("check", file).standardError == """
                 \(file):35: vpcs[0].vpn_gateways[0].connections[10]: VPN gateway 'VPN Gateway' already has 10 IPsec connections (11 given); the quota is 10 per gateway
                 \(file): 1 problem
 
                 """)
     }
 
-    @Test func analysisOfABadFileExitsTwo() {
+    @Test func analysisOfABadFileExitsTwo() async {
         let file = fixture("unknown-reference.yaml")
-        let result = meridian("ping", file, "a", "b")
+        let result = await meridian("ping", file, "a", "b")
         #expect(result.status == 2)
         #expect(result.standardError.hasPrefix("error: \(file) has 1 problem:\n  \(file):14: "))
     }
 
-    @Test func checkJSONListsProblems() throws {
-        let result = meridian("check", fixture("bad-cidr.yaml"), "--json")
+    @Test func checkJSONListsProblems() async throws {
+        let result = await meridian("check", fixture("bad-cidr.yaml"), "--json")
         #expect(result.status == 2)
         let report = try #require(
             try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
@@ -260,56 +260,56 @@ struct MeridianCLITests {
         #expect(problems.first?["path"] as? String == "vpcs[1].vswitches[0].cidr")
     }
 
-    @Test func missingFileExitsTwo() {
+    @Test func missingFileExitsTwo() async {
         #expect(
-            meridian("routes", "no-such-file.yaml")
+            await meridian("routes", "no-such-file.yaml")
                 == CommandResult(
                     status: 2, standardOutput: "", standardError: "error: no-such-file.yaml has 1 problem:\n  no-such-file.yaml: no such file\n"))
     }
 
-    @Test func unknownRouterListsTheRouters() {
+    @Test func unknownRouterListsTheRouters() async {
         let file = example("seed-004-vpn-hub.yaml")
         #expect(
-            meridian("routes", file, "Nowhere").standardError
+            await meridian("routes", file, "Nowhere").standardError
                 == "error: unknown router 'Nowhere'; routers in \(file): 'VPC', 'VPN Gateway', 'Hangzhou office', 'Ningbo office', 'Shanghai office'\n")
     }
 
-    @Test func unknownEndpointExitsTwo() {
+    @Test func unknownEndpointExitsTwo() async {
         let file = example("seed-004-vpn-hub.yaml")
         #expect(
-            meridian("ping", file, "Shanghai office", "8.8.8.8")
+            await meridian("ping", file, "Shanghai office", "8.8.8.8")
                 == CommandResult(
                     status: 2, standardOutput: "",
                     standardError:
                         "error: destination 8.8.8.8 is neither an instance's private IP nor inside a site's CIDR block in \(file)\n"))
     }
 
-    @Test func portWithoutProtocolIsAUsageError() {
-        let result = meridian("trace", example("seed-004-vpn-hub.yaml"), "a", "b", "--port", "80")
+    @Test func portWithoutProtocolIsAUsageError() async {
+        let result = await meridian("trace", example("seed-004-vpn-hub.yaml"), "a", "b", "--port", "80")
         #expect(result.status == 2)
         #expect(result.standardError.hasPrefix("Error: --port 80 needs --protocol tcp or udp; ICMP has no ports.\n"))
     }
 
-    @Test func badProtocolIsAUsageError() {
-        let result = meridian("trace", example("seed-004-vpn-hub.yaml"), "a", "b", "--protocol", "sctp")
+    @Test func badProtocolIsAUsageError() async {
+        let result = await meridian("trace", example("seed-004-vpn-hub.yaml"), "a", "b", "--protocol", "sctp")
         #expect(result.status == 2)
         #expect(result.standardError.hasPrefix("Error: The value 'sctp' is invalid for '--protocol <protocol>'"))
     }
 
-    @Test func missingArgumentsAreAUsageError() {
-        let result = meridian("ping")
+    @Test func missingArgumentsAreAUsageError() async {
+        let result = await meridian("ping")
         #expect(result.status == 2)
         #expect(result.standardError.hasPrefix("Error: Missing expected argument '<file>'\n"))
     }
 
-    @Test func noSubcommandIsAUsageError() {
-        let result = meridian()
+    @Test func noSubcommandIsAUsageError() async {
+        let result = await meridian()
         #expect(result.status == 2)
         #expect(result.standardError.hasPrefix("Error: missing a subcommand\n\nOVERVIEW: "))
     }
 
-    @Test func helpExitsZero() {
-        let result = meridian("ping", "--help")
+    @Test func helpExitsZero() async {
+        let result = await meridian("ping", "--help")
         #expect(result.status == 0)
         #expect(result.standardOutput.hasPrefix("OVERVIEW: Check that SRC can ping DST (forward and return path)."))
     }
