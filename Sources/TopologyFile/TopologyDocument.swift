@@ -32,12 +32,6 @@ public struct TopologyDocument: Sendable {
         names[id] ?? id
     }
 
-    /// A resource's identifier by its name or identifier, among the given kinds of identifiers.
-    public func identifier(named text: String) -> String? {
-        if names[text] != nil { return text }
-        return names.filter { $0.value == text }.keys.sorted().first
-    }
-
     /// Finds the site with a name or identifier.
     public func site(named text: String) -> Site? {
         topology.sites.values.first { $0.name == text || $0.id.rawValue == text }

@@ -39,7 +39,9 @@ struct YAMLField {
         case .alias: return "an alias"
         case .scalar(let scalar):
             if isNull { return "nothing" }
-            return "'\(scalar.string)'"
+            // Long values are cut: the line number already says where the whole value is.
+            let text = scalar.string.count > 60 ? scalar.string.prefix(57) + "..." : scalar.string
+            return "'\(text)'"
         }
     }
 }
@@ -64,10 +66,6 @@ final class YAMLReader {
         diagnostics.append(
             TopologyDiagnostic(file: file, line: field.line, column: field.column, path: field.path, message: message)
         )
-    }
-
-    func report(line: Int?, column: Int? = nil, path: String, _ message: String) {
-        diagnostics.append(TopologyDiagnostic(file: file, line: line, column: column, path: path, message: message))
     }
 
     private func visit(_ field: YAMLField) -> Bool {
