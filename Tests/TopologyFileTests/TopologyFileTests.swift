@@ -99,6 +99,26 @@ struct TopologyFileTests {
             ])
     }
 
+    @Test func nextHopsNameExactlyOneReachableThing() {
+        let yaml = """
+            vpcs:
+              - name: VPC 1
+                region: us-west-1
+                cidr: 172.16.0.0/16
+                routes:
+                  - {destination: 10.0.0.0/24, next_hop: {vpc: VPC 2}}
+                  - {destination: 10.0.1.0/24, next_hop: {vpn_gateway: G, instance: I}}
+                  - {destination: 10.0.2.0/24, next_hop: 10.0.0.1}
+              - {name: VPC 2, region: cn-shanghai, cidr: 172.17.0.0/16}
+            """
+        #expect(
+            problems(yaml) == [
+                "t.yaml:6: vpcs[0].routes[0].next_hop.vpc: no router interface connects VPC 1 to VPC 'VPC 2'; declare a pair under router_interfaces",
+                "t.yaml:7: vpcs[0].routes[1].next_hop: a next hop names exactly one of vpn_gateway, router_interface, instance, vpc, havip, site; found vpn_gateway and instance",
+                "t.yaml:8: vpcs[0].routes[2].next_hop: expected a mapping with keys vpn_gateway, router_interface, instance, vpc, havip, site, found '10.0.0.1'",
+            ])
+    }
+
     @Test func unknownKeySuggestsTheClosestOne() {
         let yaml = """
             vpcs:
