@@ -104,9 +104,19 @@ struct Analysis {
             return Endpoint(node: .site(site.id), address: address, name: site.name)
         }
         if let address = IPv4Address(text) {
+            if let node = analyzer.endpointNode(for: address) {
+                return Endpoint(node: node, address: address, name: name(node))
+            }
+            // A destination inside a vSwitch that no instance holds can still be traced (to show what happens).
+            if role == "destination",
+                let vSwitch = document.topology.vSwitches.values.sorted(by: { $0.id < $1.id })
+                    .first(where: { $0.cidrBlock.contains(address) })
+            {
+                return Endpoint(node: .vpc(vSwitch.vpc), address: address, name: "no instance in \(name(vSwitch.vpc.rawValue))")
+            }
             guard let node = analyzer.endpointNode(for: address) else {
                 throw CLIError(
-                    "\(role) \(address) is neither an instance's private IP nor inside a site's CIDR block in \(document.file)")
+                    "\(role) \(address) is neither an instance's private IP nor inside a site's CIDR block\(role == "destination" ? " or a vSwitch" : "") in \(document.file)")
             }
             return Endpoint(node: node, address: address, name: name(node))
         }

@@ -281,7 +281,21 @@ struct MeridianCLITests {
                 == CommandResult(
                     status: 2, standardOutput: "",
                     standardError:
-                        "error: destination 8.8.8.8 is neither an instance's private IP nor inside a site's CIDR block in \(file)\n"))
+                        "error: destination 8.8.8.8 is neither an instance's private IP nor inside a site's CIDR block or a vSwitch in \(file)\n"))
+    }
+
+    @Test func addressWithoutAnInstanceIsNeighborUnreachable() async {
+        #expect(
+            await meridian("ping", example("seed-004-vpn-hub.yaml"), "10.10.10.77", "192.168.1.99")
+                == CommandResult(
+                    status: 1,
+                    standardOutput: """
+                        Shanghai office (10.10.10.77) → no instance in VPC (192.168.1.99): not reachable: NEIGHBOR_UNREACHABLE on the forward path
+                          why: no instance in VPC (vpc-1) has the address 192.168.1.99 (vSwitch vsw-vswitch)
+                          fix: trace to an instance's private IP
+
+                        """,
+                    standardError: ""))
     }
 
     @Test func portWithoutProtocolIsAUsageError() async {
