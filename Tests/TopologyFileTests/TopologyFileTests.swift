@@ -162,6 +162,14 @@ struct TopologyFileTests {
         #expect(problems(yaml) == [expected])
     }
 
+    /// Deep nesting would exhaust the stack of a recursive reader; the parser's nesting limit stops it first.
+    @Test func deepNestingIsOneProblem() {
+        let yaml = "vpcs: " + String(repeating: "[", count: 50_000) + String(repeating: "]", count: 50_000)
+        let found = problems(yaml)
+        #expect(found.count == 1)
+        #expect(found.first?.hasPrefix("t.yaml:1: malformed YAML: Maximum nesting level reached") == true)
+    }
+
     /// Aliases that expand to billions of values ("billion laughs") are refused, not walked.
     @Test func aliasBombIsRefused() {
         var yaml = "x0: &x0 [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n"
