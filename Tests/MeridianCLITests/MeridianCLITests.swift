@@ -61,6 +61,38 @@ struct MeridianCLITests {
                 """)
     }
 
+    /// Seed 000 step 4, VPC 2: the routes to the other VPC go to the router interface.
+    @Test func routesPrintsTheSeed000Table() async {
+        #expect(
+            await meridian("routes", example("seed-000-express-connect.yaml"), "VPC2").standardOutput == """
+                VPC VPC2 (vpc-vpc2), route table vtb-vpc2:
+                Destination CIDR block  Next hop type    Next hop                Type    Status  Reason
+                10.10.10.0/24           RouterInterface  VPC2 to VPC1 (to VPC1)  Custom  Active
+                10.10.20.0/24           RouterInterface  VPC2 to VPC1 (to VPC1)  Custom  Active
+                10.20.10.0/24           VpnGateway       VPN Gateway for VPC 2   Custom  Active
+                10.20.20.0/24           VpnGateway       VPN Gateway for VPC 2   Custom  Active
+                100.64.0.0/10           service          cloud services          System  Active
+                172.16.0.0/16           RouterInterface  VPC2 to VPC1 (to VPC1)  Custom  Active
+                172.17.1.0/24           local            VSwitch Shanghai        System  Active
+
+                """)
+    }
+
+    /// Seed 003: CEN has every VPC's vSwitch route by default and the published route to the IDC.
+    @Test func routesPrintsTheSeed003CENTable() async {
+        #expect(
+            await meridian("routes", example("seed-003-idc-cen.yaml"), "CEN").standardOutput == """
+                CEN CEN (cen-1):
+                Destination CIDR block  Next hop type  Next hop                     Type  Status  Reason
+                10.1.1.0/24             VPC            Hangzhou VPC (cn-hangzhou)   CEN   Active
+                192.168.1.0/24          VPC            Beijing VPC (cn-beijing)     CEN   Active
+                192.168.2.0/24          VPC            Shanghai VPC (cn-shanghai)   CEN   Active
+                192.168.3.0/24          VPC            Hong Kong VPC (cn-hongkong)  CEN   Active
+                192.168.4.0/24          VPC            Hangzhou VPC (cn-hangzhou)   CEN   Active
+
+                """)
+    }
+
     @Test func routesJSONNamesEveryEntry() async throws {
         let result = await meridian("routes", example("seed-000-express-connect.yaml"), "VPC1", "--json")
         #expect(result.status == 0)
