@@ -3,7 +3,7 @@
 // Layering (lower never imports higher), see docs/architecture.md:
 //   0 IPAddressing
 //   1 NetworkModel, RouteEngine, Reachability, IPsecCrypto, IKEv2, ESP   (pure: no I/O libraries)
-//   2 Topology, Persistence, ControlPlane, CloudAPI, DataPlane             (I/O at the edges)
+//   2 TopologyFile, Persistence, ControlPlane, CloudAPI, DataPlane         (I/O at the edges)
 //   3 meridian (the one executable)
 import PackageDescription
 
@@ -22,9 +22,13 @@ let package = Package(
         .library(name: "RouteEngine", targets: ["RouteEngine"]),
         .library(name: "Reachability", targets: ["Reachability"]),
         .library(name: "MeridianTestSupport", targets: ["MeridianTestSupport"]),
+        .library(name: "TopologyFile", targets: ["TopologyFile"]),
+        .executable(name: "meridian", targets: ["meridian"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     ],
     targets: [
         // MARK: Layer 0
@@ -71,6 +75,34 @@ let package = Package(
         .testTarget(name: "IKEv2Tests", dependencies: ["IKEv2"], swiftSettings: strictSettings),
         .target(name: "ESP", dependencies: ["IPAddressing", "IPsecCrypto"], swiftSettings: strictSettings),
         .testTarget(name: "ESPTests", dependencies: ["ESP"], swiftSettings: strictSettings),
+
+        // MARK: Layer 2: topology files (YAML with names, errors with file, line and field)
+        .target(
+            name: "TopologyFile",
+            dependencies: ["NetworkModel", "IPAddressing", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "TopologyFileTests",
+            dependencies: ["TopologyFile", "NetworkModel", "RouteEngine", "Reachability", "IPAddressing"],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: Layer 3: the one executable
+        .executableTarget(
+            name: "meridian",
+            dependencies: [
+                "TopologyFile", "NetworkModel", "RouteEngine", "Reachability", "IPAddressing",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "MeridianCLITests",
+            dependencies: ["meridian", "TopologyFile"],
+            exclude: ["Fixtures"],
+            swiftSettings: strictSettings
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

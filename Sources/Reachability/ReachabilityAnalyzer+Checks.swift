@@ -164,7 +164,12 @@ extension ReachabilityAnalyzer {
 
     // MARK: CEN bandwidth
 
-    func bandwidthWarning(_ cenID: CENID, _ a: RegionID, _ b: RegionID) -> TraceWarning? {
+    func cachedBandwidthWarning(_ cenID: CENID, _ a: RegionID, _ b: RegionID) -> TraceWarning? {
+        if let cached = bandwidthWarnings[_RegionPair(cen: cenID, from: a, to: b)] { return cached }
+        return Self.bandwidthWarning(topology, cenID, a, b)
+    }
+
+    static func bandwidthWarning(_ topology: Topology, _ cenID: CENID, _ a: RegionID, _ b: RegionID) -> TraceWarning? {
         guard let cen = topology.cens[cenID] else { return nil }
         let allocated = cen.interRegionBandwidths.first { $0.connects(a, b) && $0.bandwidth > 0 }
         if let allocated, let areaA = a.area, let areaB = b.area,

@@ -13,7 +13,22 @@ public import RouteEngine
 public struct ReachabilityAnalyzer: Sendable {
     public let engine: RouteEngine
 
-    public init(_ engine: RouteEngine) { self.engine = engine }
+    /// Cross-region bandwidth verdicts, precomputed per CEN and region pair (nil value: bandwidth is allocated).
+    let bandwidthWarnings: [_RegionPair: TraceWarning?]
+
+    public init(_ engine: RouteEngine) {
+        self.engine = engine
+        var warnings: [_RegionPair: TraceWarning?] = [:]
+        for cen in engine.topology.cens.values {
+            let regions = Set(cen.attachments.compactMap { engine.topology.region(of: $0) })
+            for a in regions {
+                for b in regions where a != b {
+                    warnings[_RegionPair(cen: cen.id, from: a, to: b)] = .some(Self.bandwidthWarning(engine.topology, cen.id, a, b))
+                }
+            }
+        }
+        bandwidthWarnings = warnings
+    }
 
     var topology: Topology { engine.topology }
 
@@ -79,6 +94,12 @@ public struct ReachabilityAnalyzer: Sendable {
 
 // MARK: The walk
 
+struct _RegionPair: Hashable, Sendable {
+    var cen: CENID
+    var from: RegionID
+    var to: RegionID
+}
+
 /// How the packet reached the current node.
 enum _Arrival: Hashable {
     case origin
@@ -100,9 +121,10 @@ struct _Walk {
 extension ReachabilityAnalyzer {
     func walk(_ flow: Flow, from start: NodeID, isReply: Bool) -> PathTrace {
         var w = _Walk()
+        w.hops.reserveCapacity(8)
         var node = start
         var arrival = _Arrival.origin
-        var visited: Set<NodeID> = []
+        var visited: [NodeID] = []  // a handful of routers: a linear scan beats hashing
         var lastVPC: VPCID?
 
         func end(
@@ -115,16 +137,14 @@ extension ReachabilityAnalyzer {
         }
 
         for _ in 0..<64 {
-            // Routers may be passed twice only in different roles (a VPN gateway hands traffic from a tunnel
-            // into its VPC once); coming back to the same router is a loop.
+            // Coming back to a router already passed is a loop (instances end or start a path).
             if case .instance = node {
-            } else if arrival != .origin || !visited.isEmpty {
-                if !visited.insert(node).inserted {
+            } else {
+                if visited.contains(node) {
                     w.hops.append(Hop(node: node, note: "reached again"))
                     return end(.loop, "the flow loops: it comes back to \(describe(node))", fix: "check the routes of the routers on this path for a cycle")
                 }
-            } else {
-                visited.insert(node)
+                visited.append(node)
             }
 
             switch node {
@@ -313,8 +333,8 @@ extension ReachabilityAnalyzer {
             let here = NodeID(network)
             let fromRegion = topology.region(of: network) ?? region
             let cenID = engine.cen(of: network)
-            w.hops.append(Hop(node: here, entry: entry, link: cenID.map { .cen($0, from: fromRegion, to: region) }, note: "over CEN to \(other)"))
-            if let cenID, fromRegion != region, let warning = bandwidthWarning(cenID, fromRegion, region) {
+            w.hops.append(Hop(node: here, entry: entry, link: cenID.map { .cen($0, from: fromRegion, to: region) }, note: "over CEN"))
+            if let cenID, fromRegion != region, let warning = cachedBandwidthWarning(cenID, fromRegion, region) {
                 w.warnings.append(warning)
             }
             return .next(NodeID(other), .fromCEN)

@@ -175,6 +175,7 @@ extension RouteEngine {
                     message: "VPN gateway \(connection.vpnGateway) already has \(Quota.connectionsPerVPNGateway) IPsec connections")
             }
             topology.vpnConnections[connection.id] = connection
+            rebuildIndexes()
             tunnels[connection.id] = computeTunnel(connection)
             rebuildGateway(connection.vpnGateway)
         case .upsertSite(let site):

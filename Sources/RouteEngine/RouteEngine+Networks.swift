@@ -214,17 +214,27 @@ extension RouteEngine {
     }
 
     func lookupNetwork(_ network: NetworkReference, _ address: IPv4Address) -> RouteTableEntry? {
-        guard let table = networks[network] else { return nil }
-        let own = table.own.longestMatch(for: address)
-        guard let cenID = cenOfNetwork[network], let cen = cenTables[cenID] else { return own?.value }
-        let ownLength = own?.prefix.length ?? -1
-        let matches = cen.learned.matches(for: address)
-        for match in matches.reversed() {
-            if match.prefix.length <= ownLength { break }
-            let choice = learnedChoice(match.value, prefix: match.prefix, for: network, own: table)
-            if let ad = choice.active { return ad.learned }
+        // Read the tables in place (array addressors), never copying a table out.
+        guard let slot = networks.slots[network], networks.values[slot] != nil else { return nil }
+        let own = networks.values[slot]!.own.longestMatch(for: address)
+        guard let cenID = cenOfNetwork[network], let cenSlot = cenTables.slots[cenID], cenTables.values[cenSlot] != nil else {
+            return own?.value
         }
-        return own?.value
+        let ownLength = own?.prefix.length ?? -1
+        let vSwitchBlocks = networks.values[slot]!.vSwitchBlocks
+        // The shared learned trie, longest first; this member's rejections are applied here, not stored.
+        // An own route of the same length wins (own beats learned), so only longer learned prefixes are tried.
+        var chosen: RouteTableEntry?
+        _ = cenTables.values[cenSlot]!.learned.longestMatch(for: address) { prefix, ads in
+            if prefix.length <= ownLength { return false }
+            for block in vSwitchBlocks where block.contains(prefix) { return false }
+            for ad in ads where ad.origin != network {
+                chosen = ad.learned
+                return true
+            }
+            return false
+        }
+        return chosen ?? own?.value
     }
 
     func networkEntries(_ network: NetworkReference) -> [RouteTableEntry] {

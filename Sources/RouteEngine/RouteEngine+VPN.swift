@@ -164,13 +164,14 @@ extension RouteEngine {
 
     /// The connection a site's device uses towards a VPN gateway public IP (the site's main IP first).
     public func connection(fromSite siteID: SiteID, toGatewayIP peer: IPv4Address) -> VPNConnectionID? {
-        guard let site = topology.sites[siteID], let gatewayID = gatewayByPublicIP[peer] else { return nil }
-        let candidates = topology.connections(of: gatewayID).filter { connection in
-            guard let ip = topology.customerGateways[connection.customerGateway]?.ipAddress else { return false }
-            return site.publicIPs.contains(ip)
-        }
+        guard let list = siteConnections[siteID] else { return nil }
+        var first: VPNConnectionID?
         // Prefer a connection whose tunnel carries traffic (a site with two lines uses the one that is up).
-        return candidates.first { tunnels[$0.id]?.state.carriesTraffic == true }?.id ?? candidates.first?.id
+        for item in list where item.gatewayIP == peer {
+            if tunnels[item.connection]?.state.carriesTraffic == true { return item.connection }
+            first = first ?? item.connection
+        }
+        return first
     }
 
     func computeTunnel(_ connection: VPNConnection) -> TunnelStatus {

@@ -18,8 +18,8 @@ public struct RouteEngine: Sendable {
     /// The topology the tables are computed from (changes applied through ``apply(_:)`` are reflected here).
     public internal(set) var topology: Topology
 
-    var networks: [NetworkReference: _NetworkTable] = [:]
-    var cenTables: [CENID: _CENTable] = [:]
+    var networks = _IndexedStore<NetworkReference, _NetworkTable>()
+    var cenTables = _IndexedStore<CENID, _CENTable>()
     var gatewayTables: [VPNGatewayID: _GatewayTable] = [:]
     var siteTables: [SiteID: PrefixTrie<RouteTableEntry>] = [:]
     var siteRejected: [SiteID: [RouteTableEntry]] = [:]
@@ -27,11 +27,14 @@ public struct RouteEngine: Sendable {
 
     // Indexes for resolving addresses.
     var instanceByAddress: [VPCID: [IPv4Address: InstanceID]] = [:]
+    var firstInstanceByAddress: [IPv4Address: InstanceID] = [:]
     var siteByNetwork = PrefixTrie<SiteID>()
     var siteByPublicIP: [IPv4Address: SiteID] = [:]
     var gatewayByPublicIP: [IPv4Address: VPNGatewayID] = [:]
     var vbrByGatewayIP: [IPv4Address: VBRID] = [:]
     var cenOfNetwork: [NetworkReference: CENID] = [:]
+    /// For each site: its connections, by the VPN gateway public IP they lead to.
+    var siteConnections: [SiteID: [(gatewayIP: IPv4Address, connection: VPNConnectionID)]] = [:]
 
     /// Computes every table of a topology.
     ///
@@ -44,8 +47,8 @@ public struct RouteEngine: Sendable {
     }
 
     mutating func rebuildAll() {
-        networks = [:]
-        cenTables = [:]
+        networks = _IndexedStore()
+        cenTables = _IndexedStore()
         gatewayTables = [:]
         rebuildIndexes()
         rebuildTunnels()
@@ -58,8 +61,10 @@ public struct RouteEngine: Sendable {
 
     mutating func rebuildIndexes() {
         instanceByAddress = [:]
+        firstInstanceByAddress = [:]
         for instance in topology.instances.values.sorted(by: { $0.id < $1.id }) {
             guard let vpc = topology.vpc(of: instance) else { continue }
+            if firstInstanceByAddress[instance.privateIP] == nil { firstInstanceByAddress[instance.privateIP] = instance.id }
             if instanceByAddress[vpc]?[instance.privateIP] == nil {
                 instanceByAddress[vpc, default: [:]][instance.privateIP] = instance.id
             }
@@ -77,6 +82,13 @@ public struct RouteEngine: Sendable {
         vbrByGatewayIP = [:]
         for vbr in topology.vbrs.values.sorted(by: { $0.id < $1.id }) {
             if let ip = vbr.localGatewayIP { vbrByGatewayIP[ip] = vbr.id }
+        }
+        siteConnections = [:]
+        for connection in topology.vpnConnections.values.sorted(by: { $0.id < $1.id }) {
+            guard let ip = topology.customerGateways[connection.customerGateway]?.ipAddress, let site = siteByPublicIP[ip],
+                let gatewayIP = topology.vpnGateways[connection.vpnGateway]?.publicIP
+            else { continue }
+            siteConnections[site, default: []].append((gatewayIP, connection.id))
         }
         cenOfNetwork = [:]
         for cen in topology.cens.values.sorted(by: { $0.id < $1.id }) {
@@ -135,10 +147,7 @@ public struct RouteEngine: Sendable {
 
     /// The first instance (by id) that owns a private IP in any VPC.
     public func instance(at address: IPv4Address) -> InstanceID? {
-        for vpc in instanceByAddress.keys.sorted() {
-            if let id = instanceByAddress[vpc]?[address] { return id }
-        }
-        return nil
+        firstInstanceByAddress[address]
     }
 
     /// The site whose network contains an address (the most specific block).
@@ -164,5 +173,24 @@ func _sorted(_ entries: [RouteTableEntry]) -> [RouteTableEntry] {
         if $0.destination != $1.destination { return $0.destination < $1.destination }
         if $0.source != $1.source { return ($0.source?.description ?? "") < ($1.source?.description ?? "") }
         return rank($0.status) < rank($1.status)
+    }
+}
+
+/// A dictionary whose values live in an array, so that a hot lookup can read a value in place (through the
+/// array's addressor) instead of copying it out of a dictionary.
+struct _IndexedStore<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+    var slots: [Key: Int] = [:]
+    var values: [Value?] = []
+
+    subscript(key: Key) -> Value? {
+        get { slots[key].flatMap { values[$0] } }
+        set {
+            if let slot = slots[key] {
+                values[slot] = newValue
+            } else if let newValue {
+                slots[key] = values.count
+                values.append(newValue)
+            }
+        }
     }
 }
