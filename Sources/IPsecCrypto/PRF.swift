@@ -56,3 +56,8 @@ public func constantTimeEquals(_ a: [UInt8], _ b: [UInt8]) -> Bool {
     for i in 0..<a.count { diff |= a[i] ^ b[i] }
     return diff == 0
 }
+
+/// SHA-1 digest, as NAT detection needs it (RFC 7296 §2.23) and as cookies may use it (§2.6).
+public func sha1Digest(_ data: [UInt8]) -> [UInt8] {
+    Array(Insecure.SHA1.hash(data: data))
+}
