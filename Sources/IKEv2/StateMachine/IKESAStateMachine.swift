@@ -962,3 +962,14 @@ extension Array where Element == Payload {
     var trafficSelectorsInitiator: [TrafficSelector]? { lazy.compactMap { if case .trafficSelectorInitiator(let t) = $0 { t } else { nil } }.first }
     var trafficSelectorsResponder: [TrafficSelector]? { lazy.compactMap { if case .trafficSelectorResponder(let t) = $0 { t } else { nil } }.first }
 }
+
+extension IKESAStateMachine: CustomStringConvertible, CustomReflectable {
+    /// State, suite, SPIs and Child SAs; never key material.
+    public var description: String {
+        let spis = ikeSPIs.map { "\(hex64($0.initiator))_i \(hex64($0.responder))_r" } ?? "no SPIs"
+        return "IKE SA \(state) \(spis) \(ikeSuite.map { "\($0)" } ?? "") children \(childSAs)"
+    }
+
+    /// Hides the stored keys from `dump` and test-failure output.
+    public var customMirror: Mirror { Mirror(self, children: ["description": description]) }
+}
