@@ -241,4 +241,22 @@ struct IKESAStateMachineTests {
         #expect(!h.a.natDetected)
         #expect(try #require(h.installed(.a).first).udpEncapsulation == false)
     }
+
+    @Test func halfOpenResponderGivesUp() throws {
+        var h = Harness(initiator: try makeConfig(initiator: true), responder: try makeConfig(initiator: false))
+        h.filter = { side, d in !(side == .a && d.message[18] == 35) }  // IKE_AUTH requests are lost
+        h.start()
+        #expect(h.b.state == .initResponded)
+        #expect(h.b.nextDeadline == 30)
+        h.advance(to: 30)
+        #expect(h.b.state == .closed)
+    }
+
+    @Test func newSARequestsAreRecognised() throws {
+        var h = Harness(initiator: try makeConfig(initiator: true), responder: try makeConfig(initiator: false))
+        h.start()
+        #expect(IKESAStateMachine.isNewSARequest(h.sent[0].1.message))
+        #expect(!IKESAStateMachine.isNewSARequest(h.sent[1].1.message))
+        #expect(!IKESAStateMachine.isNewSARequest([1, 2, 3]))
+    }
 }

@@ -48,6 +48,8 @@ public struct IKEConfiguration: Sendable {
     public var requireCookie: Bool
     /// Always encapsulate ESP in UDP, as strongSwan's kernel-libipsec does.
     public var forceUDPEncapsulation: Bool
+    /// Responder: seconds to wait for IKE_AUTH after answering IKE_SA_INIT before dropping the half-open SA.
+    public var halfOpenTimeout: Double
 
     public init(
         localAddress: IPv4Address, remoteAddress: IPv4Address, localID: Identification, remoteID: Identification,
@@ -56,8 +58,9 @@ public struct IKEConfiguration: Sendable {
         ikeLifetime: SALifetime = SALifetime(softSeconds: 14_400, hardSeconds: 15_840),
         childLifetime: SALifetime = SALifetime(softSeconds: 3_600, hardSeconds: 3_960),
         dpdInterval: Double? = 30, retransmitTimeout: Double = 2, maxRetransmits: Int = 5,
-        requireCookie: Bool = false, forceUDPEncapsulation: Bool = false
+        requireCookie: Bool = false, forceUDPEncapsulation: Bool = false, halfOpenTimeout: Double = 30
     ) {
+        self.halfOpenTimeout = halfOpenTimeout
         self.localAddress = localAddress
         self.remoteAddress = remoteAddress
         self.localID = localID

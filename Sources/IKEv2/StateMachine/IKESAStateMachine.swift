@@ -133,6 +133,9 @@ public struct IKESAStateMachine: Sendable {
     public mutating func timerFired(now: Double, using rng: inout some RandomNumberGenerator) -> [IKEAction] {
         guard state != .closed else { return [] }
         var actions: [IKEAction] = []
+        if state == .initResponded, now >= lastHeardFrom + configuration.halfOpenTimeout {
+            return close(reason: "half-open IKE SA: no IKE_AUTH within \(Int(configuration.halfOpenTimeout)) s")
+        }
         if var out = outstanding, now >= out.deadline {
             if out.retransmits >= configuration.maxRetransmits {
                 return close(reason: "peer \(remote) did not answer after \(out.retransmits) retransmissions (dead peer)")
@@ -197,6 +200,15 @@ public struct IKESAStateMachine: Sendable {
         return sendRequest(
             .informational, payloads: [.delete(DeleteRepr(protocolID: SecurityProtocol.ike.rawValue, spiSize: 0, spis: []))],
             pending: .deleteIKE(closing: true), now: now, rng: &rng) + timer()
+    }
+
+    /// Whether `message` is an IKE_SA_INIT request for a new IKE SA (responder SPI zero).
+    ///
+    /// A responder's owner uses it to route a peer's fresh attempt (after a restart, or after this machine closed)
+    /// to a new machine instead of this one.
+    public static func isNewSARequest(_ message: [UInt8]) -> Bool {
+        guard let h = IKEHeader(message[...]) else { return false }
+        return h.exchangeType == ExchangeType.ikeSAInit.rawValue && !h.isResponse && h.responderSPI == 0
     }
 
     // MARK: - IKE_SA_INIT
@@ -897,6 +909,7 @@ public struct IKESAStateMachine: Sendable {
         guard state != .closed else { return nil }
         var times: [Double] = []
         if let out = outstanding { times.append(out.deadline) }
+        if state == .initResponded { times.append(lastHeardFrom + configuration.halfOpenTimeout) }
         if state == .established && outstanding == nil {
             times.append(establishedAt + Double(configuration.ikeLifetime.softSeconds))
             times += children.map { $0.createdAt + Double(configuration.childLifetime.softSeconds) }
