@@ -17,8 +17,11 @@ public struct TrafficSelector: Sendable, Hashable, Codable, CustomStringConverti
 
     /// Creates a selector from its fields as carried on the wire.
     public init(
-        ipProtocol: UInt8 = 0, startPort: UInt16 = 0, endPort: UInt16 = 65535,
-        startAddress: IPv4Address, endAddress: IPv4Address
+        ipProtocol: UInt8 = 0,
+        startPort: UInt16 = 0,
+        endPort: UInt16 = 65535,
+        startAddress: IPv4Address,
+        endAddress: IPv4Address
     ) {
         self.ipProtocol = ipProtocol
         self.startPort = startPort
@@ -69,7 +72,13 @@ public struct TrafficSelector: Sendable, Hashable, Codable, CustomStringConverti
         let low = max(startAddress, other.startAddress)
         let high = min(endAddress, other.endAddress)
         guard lowPort <= highPort, low <= high else { return nil }
-        return TrafficSelector(ipProtocol: proto, startPort: lowPort, endPort: highPort, startAddress: low, endAddress: high)
+        return TrafficSelector(
+            ipProtocol: proto,
+            startPort: lowPort,
+            endPort: highPort,
+            startAddress: low,
+            endAddress: high
+        )
     }
 
     /// `10.0.0.0/24` for a CIDR range with any protocol and port, otherwise `10.0.0.1-10.0.0.9[proto/ports]`.
@@ -142,10 +151,17 @@ public struct ChildSAKeys: Sendable, Hashable, CustomStringConvertible {
 
     /// Creates the value; the IKEv2 state machine is the usual producer.
     public init(
-        inboundSPI: UInt32, outboundSPI: UInt32, encryption: EncryptionAlgorithm, integrity: IntegrityAlgorithm?,
-        extendedSequenceNumbers: Bool = false, inbound: DirectionalKeys, outbound: DirectionalKeys,
-        localTrafficSelectors: [TrafficSelector], remoteTrafficSelectors: [TrafficSelector],
-        lifetime: SALifetime, udpEncapsulation: Bool
+        inboundSPI: UInt32,
+        outboundSPI: UInt32,
+        encryption: EncryptionAlgorithm,
+        integrity: IntegrityAlgorithm?,
+        extendedSequenceNumbers: Bool = false,
+        inbound: DirectionalKeys,
+        outbound: DirectionalKeys,
+        localTrafficSelectors: [TrafficSelector],
+        remoteTrafficSelectors: [TrafficSelector],
+        lifetime: SALifetime,
+        udpEncapsulation: Bool
     ) {
         self.inboundSPI = inboundSPI
         self.outboundSPI = outboundSPI

@@ -21,7 +21,10 @@ public enum KeyDerivation {
     /// SKEYSEED = prf(Ni | Nr, g^ir) for a new IKE SA, or prf(SK_d(old), g^ir(new) | Ni | Nr) for a rekeyed
     /// one (RFC 7296 §2.14, §2.18; the old SA's PRF is used when rekeying).
     public static func skeyseed(
-        prf: PRFAlgorithm, sharedSecret: [UInt8], nonceI: [UInt8], nonceR: [UInt8],
+        prf: PRFAlgorithm,
+        sharedSecret: [UInt8],
+        nonceI: [UInt8],
+        nonceR: [UInt8],
         rekeying old: (prf: PRFAlgorithm, skD: [UInt8])? = nil
     ) -> [UInt8] {
         if let old {
@@ -32,7 +35,12 @@ public enum KeyDerivation {
 
     /// {SK_d | SK_ai | SK_ar | SK_ei | SK_er | SK_pi | SK_pr} = prf+(SKEYSEED, Ni | Nr | SPIi | SPIr) (RFC 7296 §2.14).
     public static func ikeSAKeys(
-        suite: IKESuite, skeyseed: [UInt8], nonceI: [UInt8], nonceR: [UInt8], spiI: UInt64, spiR: UInt64
+        suite: IKESuite,
+        skeyseed: [UInt8],
+        nonceI: [UInt8],
+        nonceR: [UInt8],
+        spiI: UInt64,
+        spiR: UInt64
     ) -> IKESAKeys {
         let prfLength = suite.prf.outputLength
         let integLength = suite.integrity?.keyLength ?? 0
@@ -46,8 +54,14 @@ public enum KeyDerivation {
             return Array(stream[offset..<offset + n])
         }
         return IKESAKeys(
-            d: take(prfLength), ai: take(integLength), ar: take(integLength), ei: take(encLength), er: take(encLength),
-            pi: take(prfLength), pr: take(prfLength))
+            d: take(prfLength),
+            ai: take(integLength),
+            ar: take(integLength),
+            ei: take(encLength),
+            er: take(encLength),
+            pi: take(prfLength),
+            pr: take(prfLength)
+        )
     }
 
     /// KEYMAT = prf+(SK_d, [g^ir (new) |] Ni | Nr), split as initiator→responder encryption, integrity, then
@@ -56,18 +70,29 @@ public enum KeyDerivation {
     ///
     /// - Returns: the keys of both directions, `(initiatorToResponder, responderToInitiator)`.
     public static func childSAKeys(
-        prf: PRFAlgorithm, skD: [UInt8], suite: ChildSuite, sharedSecret: [UInt8]?, nonceI: [UInt8], nonceR: [UInt8]
+        prf: PRFAlgorithm,
+        skD: [UInt8],
+        suite: ChildSuite,
+        sharedSecret: [UInt8]?,
+        nonceI: [UInt8],
+        nonceR: [UInt8]
     ) -> (initiatorToResponder: DirectionalKeys, responderToInitiator: DirectionalKeys) {
         let encLength = suite.encryption.keyMaterialLength
         let saltLength = suite.encryption.saltLength
         let integLength = suite.integrity?.keyLength ?? 0
         let stream = PRF.plus(
-            prf, key: skD, seed: (sharedSecret ?? []) + nonceI + nonceR, length: 2 * (encLength + integLength))
+            prf,
+            key: skD,
+            seed: (sharedSecret ?? []) + nonceI + nonceR,
+            length: 2 * (encLength + integLength)
+        )
         func keys(at start: Int) -> DirectionalKeys {
             let enc = Array(stream[start..<start + encLength])
             return DirectionalKeys(
-                encryptionKey: Array(enc.prefix(encLength - saltLength)), salt: Array(enc.suffix(saltLength)),
-                integrityKey: Array(stream[start + encLength..<start + encLength + integLength]))
+                encryptionKey: Array(enc.prefix(encLength - saltLength)),
+                salt: Array(enc.suffix(saltLength)),
+                integrityKey: Array(stream[start + encLength..<start + encLength + integLength])
+            )
         }
         return (keys(at: 0), keys(at: encLength + integLength))
     }
@@ -81,7 +106,11 @@ public enum KeyDerivation {
     ///   - skP: SK_pi for the initiator's AUTH, SK_pr for the responder's.
     ///   - identification: the ID payload body (type, 3 reserved octets, data).
     public static func sharedKeyAuthentication(
-        prf: PRFAlgorithm, sharedKey: [UInt8], message: [UInt8], peerNonce: [UInt8], skP: [UInt8],
+        prf: PRFAlgorithm,
+        sharedKey: [UInt8],
+        message: [UInt8],
+        peerNonce: [UInt8],
+        skP: [UInt8],
         identification: [UInt8]
     ) -> [UInt8] {
         let macedID = PRF.compute(prf, key: skP, data: identification)
@@ -89,5 +118,7 @@ public enum KeyDerivation {
         return PRF.compute(prf, key: keyPad, data: message + peerNonce + macedID)
     }
 
-    static func bigEndian(_ v: UInt64) -> [UInt8] { (0..<8).map { UInt8(truncatingIfNeeded: v >> (56 - 8 * UInt64($0))) } }
+    static func bigEndian(_ v: UInt64) -> [UInt8] {
+        (0..<8).map { UInt8(truncatingIfNeeded: v >> (56 - 8 * UInt64($0))) }
+    }
 }

@@ -65,7 +65,9 @@ public struct KeyExchangePrivateKey: Sendable {
     public func sharedSecret(with peerPublicValue: [UInt8]) throws(IPsecCryptoError) -> [UInt8] {
         guard peerPublicValue.count == group.publicValueLength else {
             throw .invalidPublicValue(
-                group, reason: "length \(peerPublicValue.count), expected \(group.publicValueLength) octets")
+                group,
+                reason: "length \(peerPublicValue.count), expected \(group.publicValueLength) octets"
+            )
         }
         switch secret {
         case .modp(let modp, let exponent):

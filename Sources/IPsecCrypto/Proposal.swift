@@ -12,7 +12,9 @@ public struct IKEProposal: Sendable, Hashable, Codable, CustomStringConvertible 
 
     /// Creates a proposal from explicit lists.
     public init(
-        encryption: [EncryptionAlgorithm], prfs: [PRFAlgorithm], integrity: [IntegrityAlgorithm],
+        encryption: [EncryptionAlgorithm],
+        prfs: [PRFAlgorithm],
+        integrity: [IntegrityAlgorithm],
         groups: [KeyExchangeGroup]
     ) {
         self.encryption = encryption
@@ -60,7 +62,12 @@ public struct IKESuite: Sendable, Hashable, Codable, CustomStringConvertible {
     public var group: KeyExchangeGroup
 
     /// Creates a suite.
-    public init(encryption: EncryptionAlgorithm, prf: PRFAlgorithm, integrity: IntegrityAlgorithm?, group: KeyExchangeGroup) {
+    public init(
+        encryption: EncryptionAlgorithm,
+        prf: PRFAlgorithm,
+        integrity: IntegrityAlgorithm?,
+        group: KeyExchangeGroup
+    ) {
         self.encryption = encryption
         self.prf = prf
         self.integrity = integrity
@@ -92,7 +99,9 @@ public struct ChildProposal: Sendable, Hashable, Codable, CustomStringConvertibl
 
     /// Creates a proposal from explicit lists.
     public init(
-        encryption: [EncryptionAlgorithm], integrity: [IntegrityAlgorithm], groups: [KeyExchangeGroup] = [],
+        encryption: [EncryptionAlgorithm],
+        integrity: [IntegrityAlgorithm],
+        groups: [KeyExchangeGroup] = [],
         extendedSequenceNumbers: [Bool] = [false]
     ) {
         self.encryption = encryption
@@ -147,7 +156,9 @@ public struct ChildSuite: Sendable, Hashable, Codable, CustomStringConvertible {
 
     /// Creates a suite.
     public init(
-        encryption: EncryptionAlgorithm, integrity: IntegrityAlgorithm?, group: KeyExchangeGroup?,
+        encryption: EncryptionAlgorithm,
+        integrity: IntegrityAlgorithm?,
+        group: KeyExchangeGroup?,
         extendedSequenceNumbers: Bool = false
     ) {
         self.encryption = encryption
@@ -159,8 +170,11 @@ public struct ChildSuite: Sendable, Hashable, Codable, CustomStringConvertible {
     /// As a single-choice proposal.
     public var proposal: ChildProposal {
         ChildProposal(
-            encryption: [encryption], integrity: integrity.map { [$0] } ?? [], groups: group.map { [$0] } ?? [],
-            extendedSequenceNumbers: [extendedSequenceNumbers])
+            encryption: [encryption],
+            integrity: integrity.map { [$0] } ?? [],
+            groups: group.map { [$0] } ?? [],
+            extendedSequenceNumbers: [extendedSequenceNumbers]
+        )
     }
 
     /// As strongSwan logs it: `AES_GCM_16_128/NO_EXT_SEQ`.

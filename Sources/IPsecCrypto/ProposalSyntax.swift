@@ -9,7 +9,8 @@ public enum ProposalSyntax {
         ("aes256gcm16", .aesGCM16(keyBits: 256)),
         ("aes128gcm128", .aesGCM16(keyBits: 128)), ("aes192gcm128", .aesGCM16(keyBits: 192)),
         ("aes256gcm128", .aesGCM16(keyBits: 256)),
-        ("aes128gcm", .aesGCM16(keyBits: 128)), ("aes192gcm", .aesGCM16(keyBits: 192)), ("aes256gcm", .aesGCM16(keyBits: 256)),
+        ("aes128gcm", .aesGCM16(keyBits: 128)), ("aes192gcm", .aesGCM16(keyBits: 192)),
+        ("aes256gcm", .aesGCM16(keyBits: 256)),
     ]
     static let integrityNames: [(String, IntegrityAlgorithm)] = [
         ("md5", .hmacMD5_96), ("sha1", .hmacSHA1_96), ("sha", .hmacSHA1_96), ("sha256", .hmacSHA256_128),
@@ -68,7 +69,9 @@ public enum ProposalSyntax {
         let trimmed = trimmedString(Substring(text)).lowercased()
         guard !trimmed.isEmpty else { throw .incompleteProposal(text, missing: "algorithms (it is empty)") }
         for token in trimmed.split(separator: "-", omittingEmptySubsequences: false).map(String.init) {
-            func append<T: Equatable>(_ value: T, to list: inout [T]) { if !list.contains(value) { list.append(value) } }
+            func append<T: Equatable>(_ value: T, to list: inout [T]) {
+                if !list.contains(value) { list.append(value) }
+            }
             if let e = encryptionNames.first(where: { $0.0 == token }) {
                 append(e.1, to: &parsed.encryption)
             } else if let i = integrityNames.first(where: { $0.0 == token }) {
@@ -88,12 +91,18 @@ public enum ProposalSyntax {
         let aead = parsed.encryption.filter(\.isAEAD)
         if !aead.isEmpty && aead.count != parsed.encryption.count {
             throw .refusedAlgorithm(
-                name(of: aead[0]), proposal: text,
-                reason: "AEAD and non-AEAD ciphers cannot share one proposal (RFC 7296 §3.3); write two proposals separated by ','")
+                name(of: aead[0]),
+                proposal: text,
+                reason:
+                    "AEAD and non-AEAD ciphers cannot share one proposal (RFC 7296 §3.3); write two proposals separated by ','"
+            )
         }
         if !aead.isEmpty, let integ = parsed.integrity.first {
             throw .refusedAlgorithm(
-                name(of: integ), proposal: text, reason: "an AEAD cipher (\(name(of: aead[0]))) takes no integrity algorithm")
+                name(of: integ),
+                proposal: text,
+                reason: "an AEAD cipher (\(name(of: aead[0]))) takes no integrity algorithm"
+            )
         }
         return parsed
     }
@@ -108,7 +117,9 @@ public enum ProposalSyntax {
     /// - Throws: ``IPsecCryptoError`` naming the bad token and listing what is allowed.
     public static func ikeProposal(_ text: String) throws(IPsecCryptoError) -> IKEProposal {
         let p = try tokens(text)
-        guard !p.encryption.isEmpty else { throw .incompleteProposal(text, missing: "encryption algorithm (e.g. aes128, aes256gcm16)") }
+        guard !p.encryption.isEmpty else {
+            throw .incompleteProposal(text, missing: "encryption algorithm (e.g. aes128, aes256gcm16)")
+        }
         var prfs = p.prfs
         if prfs.isEmpty {
             prfs = p.integrity.map { integ in
@@ -125,8 +136,12 @@ public enum ProposalSyntax {
         if !p.encryption[0].isAEAD && p.integrity.isEmpty {
             throw .incompleteProposal(text, missing: "integrity algorithm (e.g. sha256) for a non-AEAD cipher")
         }
-        guard !p.groups.isEmpty else { throw .incompleteProposal(text, missing: "key exchange group (e.g. modp2048, x25519)") }
-        if !p.esn.isEmpty { throw .refusedAlgorithm(p.esn[0] ? "esn" : "noesn", proposal: text, reason: "ESN applies to ESP, not IKE") }
+        guard !p.groups.isEmpty else {
+            throw .incompleteProposal(text, missing: "key exchange group (e.g. modp2048, x25519)")
+        }
+        if !p.esn.isEmpty {
+            throw .refusedAlgorithm(p.esn[0] ? "esn" : "noesn", proposal: text, reason: "ESN applies to ESP, not IKE")
+        }
         return IKEProposal(encryption: p.encryption, prfs: prfs, integrity: p.integrity, groups: p.groups)
     }
 
@@ -141,14 +156,21 @@ public enum ProposalSyntax {
     /// Parses one strongSwan ESP proposal, e.g. `aes256gcm16`, `aes128-sha256`, `aes128gcm16-x25519` (PFS).
     public static func childProposal(_ text: String) throws(IPsecCryptoError) -> ChildProposal {
         let p = try tokens(text)
-        guard !p.encryption.isEmpty else { throw .incompleteProposal(text, missing: "encryption algorithm (e.g. aes128, aes256gcm16)") }
-        if let prf = p.prfs.first { throw .refusedAlgorithm(name(of: prf), proposal: text, reason: "ESP proposals take no PRF") }
+        guard !p.encryption.isEmpty else {
+            throw .incompleteProposal(text, missing: "encryption algorithm (e.g. aes128, aes256gcm16)")
+        }
+        if let prf = p.prfs.first {
+            throw .refusedAlgorithm(name(of: prf), proposal: text, reason: "ESP proposals take no PRF")
+        }
         if !p.encryption[0].isAEAD && p.integrity.isEmpty {
             throw .incompleteProposal(text, missing: "integrity algorithm (e.g. sha256) for a non-AEAD cipher")
         }
         return ChildProposal(
-            encryption: p.encryption, integrity: p.integrity, groups: p.groups,
-            extendedSequenceNumbers: p.esn.isEmpty ? [false] : p.esn)
+            encryption: p.encryption,
+            integrity: p.integrity,
+            groups: p.groups,
+            extendedSequenceNumbers: p.esn.isEmpty ? [false] : p.esn
+        )
     }
 
     /// Parses a comma-separated list of ESP proposals, most preferred first.
@@ -190,7 +212,8 @@ public enum ProposalSyntax {
         case "sha256": return .hmacSHA256_128
         case "sha384": return .hmacSHA384_192
         case "sha512": return .hmacSHA512_256
-        case "sm3": throw .refusedAlgorithm(name, proposal: field, reason: "SM3 (NationalStandard gateways) is not implemented")
+        case "sm3":
+            throw .refusedAlgorithm(name, proposal: field, reason: "SM3 (NationalStandard gateways) is not implemented")
         default: throw .unknownToken(name, proposal: field, allowed: cloudAuthenticationNames)
         }
     }
@@ -208,7 +231,11 @@ public enum ProposalSyntax {
     }
 
     /// The IKE proposal of an IkeConfig: `IkeEncAlg`, `IkeAuthAlg` (integrity and PRF), `IkePfs` (the IKE group).
-    public static func cloudIKEProposal(encryption: String, authentication: String, group: String) throws(IPsecCryptoError)
+    public static func cloudIKEProposal(
+        encryption: String,
+        authentication: String,
+        group: String
+    ) throws(IPsecCryptoError)
         -> IKEProposal
     {
         let enc = try cloudEncryption(encryption, field: "IkeConfig.IkeEncAlg")
@@ -226,7 +253,11 @@ public enum ProposalSyntax {
     }
 
     /// The ESP proposal of an IpsecConfig: `IpsecEncAlg`, `IpsecAuthAlg`, `IpsecPfs` (`disabled` = no PFS).
-    public static func cloudChildProposal(encryption: String, authentication: String, pfs: String) throws(IPsecCryptoError)
+    public static func cloudChildProposal(
+        encryption: String,
+        authentication: String,
+        pfs: String
+    ) throws(IPsecCryptoError)
         -> ChildProposal
     {
         let enc = try cloudEncryption(encryption, field: "IpsecConfig.IpsecEncAlg")

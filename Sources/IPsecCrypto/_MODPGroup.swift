@@ -118,7 +118,10 @@ struct _MODPGroup: Sendable {
     /// Left-to-right exponentiation with a fixed 4-bit window.
     func power(base: [UInt8], exponent: [UInt8]) -> [UInt8] {
         let b = _MODPGroup.limbs(fromBigEndian: base, count: modulus.count)
-        precondition(_MODPGroup.compare(b, modulus) < 0, "MODP base must be below the prime; validate public values first")
+        precondition(
+            _MODPGroup.compare(b, modulus) < 0,
+            "MODP base must be below the prime; validate public values first"
+        )
         let baseM = montgomeryMultiply(b, r2)
         var one = [UInt64](repeating: 0, count: modulus.count)
         one[0] = 1
@@ -142,26 +145,33 @@ struct _MODPGroup: Sendable {
         return bytes
     }
 
-    static let modp768 = _MODPGroup(hex: [
+    static let modp768 = _MODPGroup(
+        hex: [
             "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74",
             "020BBEA63B139B22514A08798E3404DDEF9519B3CD3A431B302B0A6DF25F1437",
             "4FE1356D6D51C245E485B576625E7EC6F44C42E9A63A3620FFFFFFFFFFFFFFFF",
-        ].joined())
-    static let modp1024 = _MODPGroup(hex: [
+        ].joined()
+    )
+    static let modp1024 = _MODPGroup(
+        hex: [
             "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74",
             "020BBEA63B139B22514A08798E3404DDEF9519B3CD3A431B302B0A6DF25F1437",
             "4FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED",
             "EE386BFB5A899FA5AE9F24117C4B1FE649286651ECE65381FFFFFFFFFFFFFFFF",
-        ].joined())
-    static let modp1536 = _MODPGroup(hex: [
+        ].joined()
+    )
+    static let modp1536 = _MODPGroup(
+        hex: [
             "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74",
             "020BBEA63B139B22514A08798E3404DDEF9519B3CD3A431B302B0A6DF25F1437",
             "4FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED",
             "EE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3DC2007CB8A163BF05",
             "98DA48361C55D39A69163FA8FD24CF5F83655D23DCA3AD961C62F356208552BB",
             "9ED529077096966D670C354E4ABC9804F1746C08CA237327FFFFFFFFFFFFFFFF",
-        ].joined())
-    static let modp2048 = _MODPGroup(hex: [
+        ].joined()
+    )
+    static let modp2048 = _MODPGroup(
+        hex: [
             "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74",
             "020BBEA63B139B22514A08798E3404DDEF9519B3CD3A431B302B0A6DF25F1437",
             "4FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED",
@@ -170,7 +180,8 @@ struct _MODPGroup: Sendable {
             "9ED529077096966D670C354E4ABC9804F1746C08CA18217C32905E462E36CE3B",
             "E39E772C180E86039B2783A2EC07A28FB5C55DF06F4C52C9DE2BCBF695581718",
             "3995497CEA956AE515D2261898FA051015728E5A8AACAA68FFFFFFFFFFFFFFFF",
-        ].joined())
+        ].joined()
+    )
 }
 
 func _hexValue(_ c: UInt8) -> UInt8 {

@@ -16,7 +16,8 @@ struct IKESAStateMachineTests {
     func fullHandshakeInstallsMirroredChildSAs(ike: String, esp: String) throws {
         var h = Harness(
             initiator: try makeConfig(initiator: true, ike: ike, esp: esp),
-            responder: try makeConfig(initiator: false, ike: ike, esp: esp))
+            responder: try makeConfig(initiator: false, ike: ike, esp: esp)
+        )
         h.start()
         #expect(h.a.state == .established)
         #expect(h.b.state == .established)
@@ -33,9 +34,13 @@ struct IKESAStateMachineTests {
     @Test func cloudProposalNamesNegotiate() throws {
         var ic = try makeConfig(initiator: true)
         var rc = try makeConfig(initiator: false)
-        ic.ikeProposals = [try ProposalSyntax.cloudIKEProposal(encryption: "aes", authentication: "md5", group: "group2")]
+        ic.ikeProposals = [
+            try ProposalSyntax.cloudIKEProposal(encryption: "aes", authentication: "md5", group: "group2")
+        ]
         rc.ikeProposals = [try ProposalSyntax.ikeProposal("aes128-md5-modp1024")]
-        ic.childProposals = [try ProposalSyntax.cloudChildProposal(encryption: "aes256", authentication: "sha1", pfs: "group14")]
+        ic.childProposals = [
+            try ProposalSyntax.cloudChildProposal(encryption: "aes256", authentication: "sha1", pfs: "group14")
+        ]
         rc.childProposals = [try ProposalSyntax.childProposal("aes256-sha1-modp2048")]
         var h = Harness(initiator: ic, responder: rc)
         h.start()
@@ -43,7 +48,10 @@ struct IKESAStateMachineTests {
     }
 
     @Test func wrongPreSharedKeyFailsOnBothSides() throws {
-        var h = Harness(initiator: try makeConfig(initiator: true, psk: "right"), responder: try makeConfig(initiator: false, psk: "wrong"))
+        var h = Harness(
+            initiator: try makeConfig(initiator: true, psk: "right"),
+            responder: try makeConfig(initiator: false, psk: "wrong")
+        )
         h.start()
         #expect(h.notifiesSent(.b) == [.authenticationFailed])
         #expect(h.notifiesReceived(.a) == [.authenticationFailed])
@@ -54,7 +62,8 @@ struct IKESAStateMachineTests {
     @Test func mismatchedSelectorsGiveTSUnacceptableButKeepTheIKESA() throws {
         var h = Harness(
             initiator: try makeConfig(initiator: true, local: "10.10.10.0/24", remote: "172.16.0.0/16"),
-            responder: try makeConfig(initiator: false, local: "192.168.0.0/16", remote: "10.10.10.0/24"))
+            responder: try makeConfig(initiator: false, local: "192.168.0.0/16", remote: "10.10.10.0/24")
+        )
         h.start()
         #expect(h.notifiesSent(.b) == [.tsUnacceptable])
         #expect(h.notifiesReceived(.a) == [.tsUnacceptable])
@@ -64,7 +73,8 @@ struct IKESAStateMachineTests {
     @Test func responderNarrowsSelectors() throws {
         var h = Harness(
             initiator: try makeConfig(initiator: true, local: "10.10.0.0/16", remote: "172.16.0.0/12"),
-            responder: try makeConfig(initiator: false, local: "172.16.0.0/16", remote: "10.10.10.0/24"))
+            responder: try makeConfig(initiator: false, local: "172.16.0.0/16", remote: "10.10.10.0/24")
+        )
         h.start()
         let ka = try #require(h.installed(.a).first)
         #expect(ka.localTrafficSelectors.map(\.description) == ["10.10.10.0/24"])
@@ -75,7 +85,8 @@ struct IKESAStateMachineTests {
     @Test func invalidKEPayloadRenegotiatesTheGroup() throws {
         var h = Harness(
             initiator: try makeConfig(initiator: true, ike: "aes128-sha256-x25519-modp2048"),
-            responder: try makeConfig(initiator: false, ike: "aes128-sha256-modp2048"))
+            responder: try makeConfig(initiator: false, ike: "aes128-sha256-modp2048")
+        )
         h.start()
         #expect(h.notifiesSent(.b) == [.invalidKEPayload])
         #expect(h.notifiesReceived(.a) == [.invalidKEPayload])
@@ -86,7 +97,8 @@ struct IKESAStateMachineTests {
     @Test func disjointProposalsGiveNoProposalChosen() throws {
         var h = Harness(
             initiator: try makeConfig(initiator: true, ike: "aes128-sha256-modp2048"),
-            responder: try makeConfig(initiator: false, ike: "aes256gcm16-prfsha384-ecp384"))
+            responder: try makeConfig(initiator: false, ike: "aes256gcm16-prfsha384-ecp384")
+        )
         h.start()
         #expect(h.notifiesSent(.b) == [.noProposalChosen])
         #expect(h.notifiesReceived(.a) == [.noProposalChosen])
@@ -95,14 +107,19 @@ struct IKESAStateMachineTests {
 
     @Test func espMismatchKeepsTheIKESA() throws {
         var h = Harness(
-            initiator: try makeConfig(initiator: true, esp: "aes128-sha256"), responder: try makeConfig(initiator: false, esp: "aes256gcm16"))
+            initiator: try makeConfig(initiator: true, esp: "aes128-sha256"),
+            responder: try makeConfig(initiator: false, esp: "aes256gcm16")
+        )
         h.start()
         #expect(h.notifiesReceived(.a) == [.noProposalChosen])
         #expect(h.a.state == .established && h.b.state == .established && h.installed(.a).isEmpty)
     }
 
     @Test func responderUnderLoadDemandsACookie() throws {
-        var h = Harness(initiator: try makeConfig(initiator: true), responder: try makeConfig(initiator: false, requireCookie: true))
+        var h = Harness(
+            initiator: try makeConfig(initiator: true),
+            responder: try makeConfig(initiator: false, requireCookie: true)
+        )
         h.start()
         #expect(h.notifiesSent(.b) == [.cookie])
         #expect(h.notifiesReceived(.a) == [.cookie])
@@ -133,7 +150,10 @@ struct IKESAStateMachineTests {
         var dropped = false
         h.filter = { side, d in
             // Drop the responder's first IKE_AUTH response once.
-            if side == .b, !dropped, d.message.count > 100, d.message[18] == 35 { dropped = true; return false }
+            if side == .b, !dropped, d.message.count > 100, d.message[18] == 35 {
+                dropped = true
+                return false
+            }
             return true
         }
         h.start()
@@ -145,7 +165,10 @@ struct IKESAStateMachineTests {
     }
 
     @Test func deadPeerDetection() throws {
-        var h = Harness(initiator: try makeConfig(initiator: true, dpd: 10), responder: try makeConfig(initiator: false, dpd: nil))
+        var h = Harness(
+            initiator: try makeConfig(initiator: true, dpd: 10),
+            responder: try makeConfig(initiator: false, dpd: nil)
+        )
         h.start()
         h.advance(to: 10)
         #expect(h.a.state == .established)
@@ -162,7 +185,10 @@ struct IKESAStateMachineTests {
 
     @Test(arguments: ["aes128gcm16-x25519", "aes128-sha256-modp2048", "aes256gcm16"])
     func childSARekeyWithPFS(esp: String) throws {
-        var h = Harness(initiator: try makeConfig(initiator: true, esp: esp), responder: try makeConfig(initiator: false, esp: esp))
+        var h = Harness(
+            initiator: try makeConfig(initiator: true, esp: esp),
+            responder: try makeConfig(initiator: false, esp: esp)
+        )
         h.start()
         let old = try #require(h.installed(.a).first)
         let acts = h.a.rekeyChildSA(inboundSPI: old.inboundSPI, now: 100, using: &h.rng)
@@ -179,7 +205,8 @@ struct IKESAStateMachineTests {
     @Test func childSARekeyRenegotiatesThePFSGroup() throws {
         var h = Harness(
             initiator: try makeConfig(initiator: true, esp: "aes128gcm16-x25519-modp2048"),
-            responder: try makeConfig(initiator: false, esp: "aes128gcm16-modp2048"))
+            responder: try makeConfig(initiator: false, esp: "aes128gcm16-modp2048")
+        )
         h.start()
         let old = try #require(h.installed(.a).first)
         h.deliver(h.a.rekeyChildSA(inboundSPI: old.inboundSPI, now: 0, using: &h.rng), from: .a)

@@ -8,7 +8,8 @@ struct MalformedInputTests {
     func recordedHandshake() throws -> Harness {
         var h = Harness(
             initiator: try makeConfig(initiator: true, ike: "aes128-sha256-modp1024", esp: "aes128-sha256-modp1024"),
-            responder: try makeConfig(initiator: false, ike: "aes128-sha256-modp1024", esp: "aes128-sha256-modp1024"))
+            responder: try makeConfig(initiator: false, ike: "aes128-sha256-modp1024", esp: "aes128-sha256-modp1024")
+        )
         h.start()
         let child = try #require(h.a.childSAs.first)
         h.deliver(h.a.rekeyChildSA(inboundSPI: child.inboundSPI, now: 1, using: &h.rng), from: .a)
@@ -63,7 +64,10 @@ struct MalformedInputTests {
         // Header claims an SA payload of length 2 (below the 4-octet generic header).
         [1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0, 0, 0, 0, 0, 0, 33, 0x20, 34, 8, 0, 0, 0, 0, 0, 0, 0, 32, 0, 0, 0, 2],
         // SA payload whose proposal length runs past the payload.
-        [1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0, 0, 0, 0, 0, 0, 33, 0x20, 34, 8, 0, 0, 0, 0, 0, 0, 0, 40, 0, 0, 0, 12, 0, 0, 0xFF, 0xFF, 1, 1, 0, 9],
+        [
+            1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0, 0, 0, 0, 0, 0, 33, 0x20, 34, 8, 0, 0, 0, 0, 0, 0, 0, 40, 0, 0, 0, 12, 0, 0,
+            0xFF, 0xFF, 1, 1, 0, 9,
+        ],
         // Unknown critical payload type 200.
         [1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0, 0, 0, 0, 0, 0, 200, 0x20, 34, 8, 0, 0, 0, 0, 0, 0, 0, 32, 0, 0x80, 0, 4],
         // Version 1.
@@ -81,7 +85,9 @@ struct MalformedInputTests {
         // A well-formed header with a KE payload only: no SA, no Nonce.
         var ke: [UInt8] = [0, 0, 0, 12, 0, 31, 0, 0, 1, 2, 3, 4]
         ke[0] = 0
-        let header: [UInt8] = [1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0, 0, 0, 0, 0, 0, 34, 0x20, 34, 8, 0, 0, 0, 0, 0, 0, 0, 40]
+        let header: [UInt8] = [
+            1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0, 0, 0, 0, 0, 0, 34, 0x20, 34, 8, 0, 0, 0, 0, 0, 0, 0, 40,
+        ]
         var fresh = IKESAStateMachine(configuration: try makeConfig(initiator: false), isInitiator: false)
         var rng = SeededGenerator(seed: 1)
         let acts = fresh.receive(header + ke, from: Endpoint(siteA, port: 500), localPort: 500, now: 0, using: &rng)

@@ -10,7 +10,9 @@ struct StrongSwanVectorTests {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Vectors/\(name)")
         let text = try String(contentsOf: url, encoding: .utf8).filter { !$0.isWhitespace }
         let chars = Array(text.utf8)
-        return stride(from: 0, to: chars.count, by: 2).map { UInt8(String(decoding: chars[$0..<$0 + 2], as: UTF8.self), radix: 16)! }
+        return stride(from: 0, to: chars.count, by: 2).map {
+            UInt8(String(decoding: chars[$0..<$0 + 2], as: UTF8.self), radix: 16)!
+        }
     }
 
     @Test func parsesStrongSwanDefaultInitRequest() throws {
@@ -18,7 +20,10 @@ struct StrongSwanVectorTests {
         #expect(bytes.count == 892)
         let m = try IKEMessage.decode(bytes, protection: nil)
         #expect(m.header.exchangeType == 34 && m.header.isInitiator && !m.header.isResponse)
-        guard case .securityAssociation(let proposals) = m.payloads[0] else { Issue.record("first payload is not SA"); return }
+        guard case .securityAssociation(let proposals) = m.payloads[0] else {
+            Issue.record("first payload is not SA")
+            return
+        }
         #expect(proposals.count == 2)
         let first = try #require(proposals[0].ikeProposal)
         #expect(first.encryption == [.aesCBC(keyBits: 128), .aesCBC(keyBits: 192), .aesCBC(keyBits: 256)])
@@ -28,7 +33,12 @@ struct StrongSwanVectorTests {
         let second = try #require(proposals[1].ikeProposal)
         #expect(second.encryption == [.aesGCM16(keyBits: 128), .aesGCM16(keyBits: 192), .aesGCM16(keyBits: 256)])
         let notifies = m.payloads.compactMap { if case .notify(let n) = $0 { n.type.description } else { nil } }
-        #expect(notifies == ["NAT_DETECTION_SOURCE_IP", "NAT_DETECTION_DESTINATION_IP", "IKEV2_FRAGMENTATION_SUPPORTED", "SIGNATURE_HASH_ALGORITHMS", "REDIRECT_SUPPORTED"])
+        #expect(
+            notifies == [
+                "NAT_DETECTION_SOURCE_IP", "NAT_DETECTION_DESTINATION_IP", "IKEV2_FRAGMENTATION_SUPPORTED",
+                "SIGNATURE_HASH_ALGORITHMS", "REDIRECT_SUPPORTED",
+            ]
+        )
     }
 
     @Test func responderAnswersStrongSwanDefaultInitRequest() throws {

@@ -19,17 +19,32 @@ let siteA = IPv4Address(198, 51, 100, 1)
 let siteB = IPv4Address(198, 51, 100, 2)
 
 func makeConfig(
-    initiator: Bool, ike: String = "aes128gcm16-prfsha256-x25519", esp: String = "aes128gcm16", psk: String = "some-long-psk",
-    local: String? = nil, remote: String? = nil, requireCookie: Bool = false, dpd: Double? = 30, force: Bool = false
+    initiator: Bool,
+    ike: String = "aes128gcm16-prfsha256-x25519",
+    esp: String = "aes128gcm16",
+    psk: String = "some-long-psk",
+    local: String? = nil,
+    remote: String? = nil,
+    requireCookie: Bool = false,
+    dpd: Double? = 30,
+    force: Bool = false
 ) throws -> IKEConfiguration {
-    let lanA = "10.10.10.0/24", lanB = "172.16.0.0/16"
+    let lanA = "10.10.10.0/24"
+    let lanB = "172.16.0.0/16"
     return IKEConfiguration(
-        localAddress: initiator ? siteA : siteB, remoteAddress: initiator ? siteB : siteA,
-        localID: .fqdn(initiator ? "siteA.example" : "siteB.example"), remoteID: .fqdn(initiator ? "siteB.example" : "siteA.example"),
-        preSharedKey: Array(psk.utf8), ikeProposals: try ProposalSyntax.ikeProposals(ike), childProposals: try ProposalSyntax.childProposals(esp),
+        localAddress: initiator ? siteA : siteB,
+        remoteAddress: initiator ? siteB : siteA,
+        localID: .fqdn(initiator ? "siteA.example" : "siteB.example"),
+        remoteID: .fqdn(initiator ? "siteB.example" : "siteA.example"),
+        preSharedKey: Array(psk.utf8),
+        ikeProposals: try ProposalSyntax.ikeProposals(ike),
+        childProposals: try ProposalSyntax.childProposals(esp),
         localTrafficSelectors: [TrafficSelector(try IPv4Prefix(parsing: local ?? (initiator ? lanA : lanB)))],
         remoteTrafficSelectors: [TrafficSelector(try IPv4Prefix(parsing: remote ?? (initiator ? lanB : lanA)))],
-        dpdInterval: dpd, requireCookie: requireCookie, forceUDPEncapsulation: force)
+        dpdInterval: dpd,
+        requireCookie: requireCookie,
+        forceUDPEncapsulation: force
+    )
 }
 
 /// Two state machines wired back to back in memory, with a manual clock.
@@ -71,10 +86,22 @@ struct Harness {
                 let kind = UDPPayloadKind(udpPayload: d.udpPayload, port: d.remote.port)
                 guard case .ike(let msg) = kind else { continue }
                 if s == .a {
-                    let r = b.receive(msg, from: Endpoint(addressOfA, port: d.localPort), localPort: d.remote.port, now: now, using: &rng)
+                    let r = b.receive(
+                        msg,
+                        from: Endpoint(addressOfA, port: d.localPort),
+                        localPort: d.remote.port,
+                        now: now,
+                        using: &rng
+                    )
                     queue.append((.b, r))
                 } else {
-                    let r = a.receive(msg, from: Endpoint(siteB, port: d.localPort), localPort: d.remote.port, now: now, using: &rng)
+                    let r = a.receive(
+                        msg,
+                        from: Endpoint(siteB, port: d.localPort),
+                        localPort: d.remote.port,
+                        now: now,
+                        using: &rng
+                    )
                     queue.append((.a, r))
                 }
             }
@@ -106,6 +133,7 @@ struct Harness {
 /// Checks that two Child SA halves are each other's mirror image.
 func mirrored(_ x: ChildSAKeys, _ y: ChildSAKeys) -> Bool {
     x.inboundSPI == y.outboundSPI && x.outboundSPI == y.inboundSPI && x.inbound == y.outbound && x.outbound == y.inbound
-        && x.encryption == y.encryption && x.integrity == y.integrity && x.localTrafficSelectors == y.remoteTrafficSelectors
+        && x.encryption == y.encryption && x.integrity == y.integrity
+        && x.localTrafficSelectors == y.remoteTrafficSelectors
         && x.remoteTrafficSelectors == y.localTrafficSelectors
 }

@@ -4,9 +4,25 @@ import Testing
 struct ProposalSyntaxTests {
     @Test func strongSwanIKEProposals() throws {
         let a = try ProposalSyntax.ikeProposal("aes128-sha1-modp1024")
-        #expect(a == IKEProposal(encryption: [.aesCBC(keyBits: 128)], prfs: [.hmacSHA1], integrity: [.hmacSHA1_96], groups: [.modp1024]))
+        #expect(
+            a
+                == IKEProposal(
+                    encryption: [.aesCBC(keyBits: 128)],
+                    prfs: [.hmacSHA1],
+                    integrity: [.hmacSHA1_96],
+                    groups: [.modp1024]
+                )
+        )
         let b = try ProposalSyntax.ikeProposal("aes256gcm16-prfsha384-ecp384")
-        #expect(b == IKEProposal(encryption: [.aesGCM16(keyBits: 256)], prfs: [.hmacSHA384], integrity: [], groups: [.ecp384]))
+        #expect(
+            b
+                == IKEProposal(
+                    encryption: [.aesGCM16(keyBits: 256)],
+                    prfs: [.hmacSHA384],
+                    integrity: [],
+                    groups: [.ecp384]
+                )
+        )
         let c = try ProposalSyntax.ikeProposal("aes256-sha256-modp2048")
         #expect(c.description == "aes256-sha256-prfsha256-modp2048")
         #expect(try ProposalSyntax.ikeProposals("aes128gcm16-prfsha256-x25519, aes128-sha256-modp2048").count == 2)
@@ -45,9 +61,18 @@ struct ProposalSyntaxTests {
         #expect(cloud == (try ProposalSyntax.ikeProposal("aes128-sha1-modp1024")))
         let esp = try ProposalSyntax.cloudChildProposal(encryption: "aes256", authentication: "sha256", pfs: "group14")
         #expect(esp == (try ProposalSyntax.childProposal("aes256-sha256-modp2048")))
-        #expect(try ProposalSyntax.cloudChildProposal(encryption: "aes192", authentication: "md5", pfs: "disabled").groups.isEmpty)
+        #expect(
+            try ProposalSyntax.cloudChildProposal(encryption: "aes192", authentication: "md5", pfs: "disabled").groups
+                .isEmpty
+        )
         #expect(try ProposalSyntax.cloudGroup("group5", field: "IkePfs") == .modp1536)
-        #expect(throws: IPsecCryptoError.unknownToken("group3", proposal: "IpsecConfig.IpsecPfs", allowed: ["disabled", "group1", "group2", "group5", "group14"])) {
+        #expect(
+            throws: IPsecCryptoError.unknownToken(
+                "group3",
+                proposal: "IpsecConfig.IpsecPfs",
+                allowed: ["disabled", "group1", "group2", "group5", "group14"]
+            )
+        ) {
             try ProposalSyntax.cloudChildProposal(encryption: "aes", authentication: "md5", pfs: "group3")
         }
     }

@@ -48,8 +48,12 @@ struct ByteCursor {
 
 extension Array where Element == UInt8 {
     mutating func append(uint16 v: UInt16) { append(contentsOf: [UInt8(v >> 8), UInt8(truncatingIfNeeded: v)]) }
-    mutating func append(uint32 v: UInt32) { for s in [24, 16, 8, 0] { append(UInt8(truncatingIfNeeded: v >> UInt32(s))) } }
-    mutating func append(uint64 v: UInt64) { for s in stride(from: 56, through: 0, by: -8) { append(UInt8(truncatingIfNeeded: v >> UInt64(s))) } }
+    mutating func append(uint32 v: UInt32) {
+        for s in [24, 16, 8, 0] { append(UInt8(truncatingIfNeeded: v >> UInt32(s))) }
+    }
+    mutating func append(uint64 v: UInt64) {
+        for s in stride(from: 56, through: 0, by: -8) { append(UInt8(truncatingIfNeeded: v >> UInt64(s))) }
+    }
     mutating func setUInt16(_ v: UInt16, at i: Int) {
         self[i] = UInt8(v >> 8)
         self[i + 1] = UInt8(truncatingIfNeeded: v)

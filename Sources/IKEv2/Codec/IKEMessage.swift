@@ -17,8 +17,13 @@ public struct IKEHeader: Sendable, Hashable {
     public var isResponse: Bool { flags & 0x20 != 0 }
 
     public init(
-        initiatorSPI: UInt64, responderSPI: UInt64, nextPayload: UInt8 = 0, exchangeType: UInt8, flags: UInt8,
-        messageID: UInt32, length: UInt32 = 0
+        initiatorSPI: UInt64,
+        responderSPI: UInt64,
+        nextPayload: UInt8 = 0,
+        exchangeType: UInt8,
+        flags: UInt8,
+        messageID: UInt32,
+        length: UInt32 = 0
     ) {
         self.initiatorSPI = initiatorSPI
         self.responderSPI = responderSPI
@@ -32,11 +37,20 @@ public struct IKEHeader: Sendable, Hashable {
     /// Parses the header; `nil` if fewer than 28 octets are given.
     public init?(_ bytes: ArraySlice<UInt8>) {
         var c = ByteCursor(bytes)
-        guard let spiI = c.readUInt64(), let spiR = c.readUInt64(), let next = c.readUInt8(), let version = c.readUInt8(),
+        guard let spiI = c.readUInt64(), let spiR = c.readUInt64(), let next = c.readUInt8(),
+            let version = c.readUInt8(),
             let exchange = c.readUInt8(), let flags = c.readUInt8(), let mid = c.readUInt32(), let len = c.readUInt32()
         else { return nil }
         _ = version
-        self.init(initiatorSPI: spiI, responderSPI: spiR, nextPayload: next, exchangeType: exchange, flags: flags, messageID: mid, length: len)
+        self.init(
+            initiatorSPI: spiI,
+            responderSPI: spiR,
+            nextPayload: next,
+            exchangeType: exchange,
+            flags: flags,
+            messageID: mid,
+            length: len
+        )
         self.majorVersion = version >> 4
     }
 
@@ -102,7 +116,10 @@ public struct IKEMessage: Sendable, Hashable {
     }
 
     /// Encodes the message; with `protection`, payloads go into an SK payload with a fresh IV from `rng`.
-    public func encode(protection: SKProtection?, using rng: inout some RandomNumberGenerator) throws(IPsecCryptoError) -> [UInt8] {
+    public func encode(
+        protection: SKProtection?,
+        using rng: inout some RandomNumberGenerator
+    ) throws(IPsecCryptoError) -> [UInt8] {
         var header = self.header
         guard isEncrypted, let protection else {
             header.nextPayload = payloads.first?.type ?? 0
@@ -115,7 +132,8 @@ public struct IKEMessage: Sendable, Hashable {
         let block = protection.encryption.blockSize
         let padLength = (block - (inner.count + 1) % block) % block
         let plaintext = inner + [UInt8](repeating: 0, count: padLength) + [UInt8(padLength)]
-        let icvLength = protection.encryption.isAEAD ? protection.encryption.icvLength : (protection.integrity?.icvLength ?? 0)
+        let icvLength =
+            protection.encryption.isAEAD ? protection.encryption.icvLength : (protection.integrity?.icvLength ?? 0)
         let skLength = 4 + iv.count + plaintext.count + icvLength
         header.nextPayload = PayloadType.encrypted.rawValue
         header.length = UInt32(IKEHeader.size + skLength)
@@ -123,12 +141,22 @@ public struct IKEMessage: Sendable, Hashable {
         skHeader.append(uint16: UInt16(skLength))
         let aad = header.encoded() + skHeader
         if protection.encryption.isAEAD {
-            let sealed = try Cipher.gcmSeal(plaintext, key: protection.encryptionKey, salt: protection.salt, iv: iv, aad: aad)
+            let sealed = try Cipher.gcmSeal(
+                plaintext,
+                key: protection.encryptionKey,
+                salt: protection.salt,
+                iv: iv,
+                aad: aad
+            )
             return aad + iv + sealed
         }
         let ct = try Cipher.cbcEncrypt(plaintext, key: protection.encryptionKey, iv: iv)
         let signed = aad + iv + ct
-        let icv = PRF.integrityCheckValue(protection.integrity ?? .hmacSHA256_128, key: protection.integrityKey, data: signed)
+        let icv = PRF.integrityCheckValue(
+            protection.integrity ?? .hmacSHA256_128,
+            key: protection.integrityKey,
+            data: signed
+        )
         return signed + icv
     }
 
@@ -154,8 +182,11 @@ public struct IKEMessage: Sendable, Hashable {
                 guard c.isAtEnd else { throw .malformed("Encrypted payload is not the last payload") }
                 guard let protection else { throw .integrityCheckFailed }
                 let inner = try decrypt(
-                    signed: Array(datagram[..<start]), skHeader: Array(datagram[start..<start + 4]), body: Array(body),
-                    protection: protection)
+                    signed: Array(datagram[..<start]),
+                    skHeader: Array(datagram[start..<start + 4]),
+                    body: Array(body),
+                    protection: protection
+                )
                 payloads += try parseChain(inner[...], first: following)
                 return IKEMessage(header: header, payloads: payloads, isEncrypted: true)
             }
@@ -185,7 +216,12 @@ public struct IKEMessage: Sendable, Hashable {
         return payloads
     }
 
-    static func decrypt(signed prefix: [UInt8], skHeader: [UInt8], body: [UInt8], protection: SKProtection) throws(IKEv2Error)
+    static func decrypt(
+        signed prefix: [UInt8],
+        skHeader: [UInt8],
+        body: [UInt8],
+        protection: SKProtection
+    ) throws(IKEv2Error)
         -> [UInt8]
     {
         let enc = protection.encryption
@@ -196,8 +232,12 @@ public struct IKEMessage: Sendable, Hashable {
             let iv = Array(body.prefix(ivLength))
             do {
                 plaintext = try Cipher.gcmOpen(
-                    Array(body.dropFirst(ivLength)), key: protection.encryptionKey, salt: protection.salt, iv: iv,
-                    aad: prefix + skHeader)
+                    Array(body.dropFirst(ivLength)),
+                    key: protection.encryptionKey,
+                    salt: protection.salt,
+                    iv: iv,
+                    aad: prefix + skHeader
+                )
             } catch { throw .integrityCheckFailed }
         } else {
             let icvLength = protection.integrity?.icvLength ?? 0
@@ -205,12 +245,18 @@ public struct IKEMessage: Sendable, Hashable {
                 (body.count - ivLength - icvLength) % 16 == 0
             else { throw .malformed("Encrypted payload length \(body.count) does not fit IV, blocks and ICV") }
             let icv = Array(body.suffix(icvLength))
-            let expected = PRF.integrityCheckValue(integ, key: protection.integrityKey, data: prefix + skHeader + body.dropLast(icvLength))
+            let expected = PRF.integrityCheckValue(
+                integ,
+                key: protection.integrityKey,
+                data: prefix + skHeader + body.dropLast(icvLength)
+            )
             guard constantTimeEquals(icv, expected) else { throw .integrityCheckFailed }
             do {
                 plaintext = try Cipher.cbcDecrypt(
-                    Array(body[ivLength..<(body.count - icvLength)]), key: protection.encryptionKey,
-                    iv: Array(body.prefix(ivLength)))
+                    Array(body[ivLength..<(body.count - icvLength)]),
+                    key: protection.encryptionKey,
+                    iv: Array(body.prefix(ivLength))
+                )
             } catch { throw .integrityCheckFailed }
         }
         guard let padLength = plaintext.last, Int(padLength) + 1 <= plaintext.count else {

@@ -29,7 +29,9 @@ public struct ProposalRepr: Sendable, Hashable {
     }
 
     static func encryptionTransforms(_ list: [EncryptionAlgorithm]) -> [TransformRepr] {
-        list.map { TransformRepr(type: TransformType.encryption.rawValue, id: $0.transformID, keyLength: UInt16($0.keyBits)) }
+        list.map {
+            TransformRepr(type: TransformType.encryption.rawValue, id: $0.transformID, keyLength: UInt16($0.keyBits))
+        }
     }
 
     /// An IKE proposal (protocol 1); `spi` is empty in IKE_SA_INIT and 8 octets when rekeying.
@@ -63,7 +65,10 @@ public struct ProposalRepr: Sendable, Hashable {
         var sawIntegrity = false
         for t in transforms {
             switch TransformType(rawValue: t.type) {
-            case .encryption: if let e = EncryptionAlgorithm(transformID: t.id, keyBits: t.keyLength.map(Int.init)) { p.encryption.append(e) }
+            case .encryption:
+                if let e = EncryptionAlgorithm(transformID: t.id, keyBits: t.keyLength.map(Int.init)) {
+                    p.encryption.append(e)
+                }
             case .prf: if let f = PRFAlgorithm(rawValue: t.id) { p.prfs.append(f) }
             case .integrity:
                 sawIntegrity = sawIntegrity || t.id != 0
@@ -83,11 +88,14 @@ public struct ProposalRepr: Sendable, Hashable {
         var sawIntegrity = false
         for t in transforms {
             switch TransformType(rawValue: t.type) {
-            case .encryption: if let e = EncryptionAlgorithm(transformID: t.id, keyBits: t.keyLength.map(Int.init)) { p.encryption.append(e) }
+            case .encryption:
+                if let e = EncryptionAlgorithm(transformID: t.id, keyBits: t.keyLength.map(Int.init)) {
+                    p.encryption.append(e)
+                }
             case .integrity:
                 sawIntegrity = sawIntegrity || t.id != 0
                 if let i = IntegrityAlgorithm(rawValue: t.id) { p.integrity.append(i) }
-            case .keyExchange: if let g = KeyExchangeGroup(rawValue: t.id) { p.groups.append(g) } else if t.id == 0 { }
+            case .keyExchange: if let g = KeyExchangeGroup(rawValue: t.id) { p.groups.append(g) } else if t.id == 0 {}
             case .extendedSequenceNumbers: if t.id <= 1 { p.extendedSequenceNumbers.append(t.id == 1) }
             default: break
             }
@@ -114,7 +122,13 @@ public enum Identification: Sendable, Hashable, CustomStringConvertible {
 
     /// An address-looking string becomes ID_IPV4_ADDR, anything else ID_FQDN (as strongSwan does).
     public init(_ text: String) {
-        if let a = IPv4Address(text) { self = .ipv4(a) } else if text.contains("@") { self = .rfc822(text) } else { self = .fqdn(text) }
+        if let a = IPv4Address(text) {
+            self = .ipv4(a)
+        } else if text.contains("@") {
+            self = .rfc822(text)
+        } else {
+            self = .fqdn(text)
+        }
     }
 
     /// Type octet, three reserved octets, data: the octets AUTH's prf(SK_p, …) covers.
@@ -220,12 +234,18 @@ public enum Payload: Sendable, Hashable {
         switch self {
         case .securityAssociation(let proposals):
             for (i, p) in proposals.enumerated() {
-                var prop: [UInt8] = [i == proposals.count - 1 ? 0 : 2, 0, 0, 0, p.number, p.protocolID, UInt8(p.spi.count), UInt8(p.transforms.count)]
+                var prop: [UInt8] = [
+                    i == proposals.count - 1 ? 0 : 2, 0, 0, 0, p.number, p.protocolID, UInt8(p.spi.count),
+                    UInt8(p.transforms.count),
+                ]
                 prop += p.spi
                 for (k, t) in p.transforms.enumerated() {
                     var tr: [UInt8] = [k == p.transforms.count - 1 ? 0 : 3, 0, 0, 0, t.type, 0]
                     tr.append(uint16: t.id)
-                    if let kl = t.keyLength { tr += [0x80, 0x0E]; tr.append(uint16: kl) }
+                    if let kl = t.keyLength {
+                        tr += [0x80, 0x0E]
+                        tr.append(uint16: kl)
+                    }
                     tr.setUInt16(UInt16(tr.count), at: 2)
                     prop += tr
                 }
@@ -276,7 +296,9 @@ public enum Payload: Sendable, Hashable {
                     let rest = c.readBytes(Int(length) - 4)
                 else { throw .malformed("SA proposal header truncated") }
                 last = more
-                guard more == 0 || more == 2 else { throw .malformed("SA proposal 'last substruc' is \(more), must be 0 or 2") }
+                guard more == 0 || more == 2 else {
+                    throw .malformed("SA proposal 'last substruc' is \(more), must be 0 or 2")
+                }
                 var p = ByteCursor(rest)
                 guard let number = p.readUInt8(), let proto = p.readUInt8(), let spiSize = p.readUInt8(),
                     let count = p.readUInt8(), let spi = p.readBytes(Int(spiSize))
@@ -305,7 +327,9 @@ public enum Payload: Sendable, Hashable {
                     transforms.append(TransformRepr(type: ttype, id: tid, keyLength: keyLength))
                 }
                 guard p.isAtEnd else { throw .malformed("SA proposal has \(p.remaining) trailing octets") }
-                proposals.append(ProposalRepr(number: number, protocolID: proto, spi: Array(spi), transforms: transforms))
+                proposals.append(
+                    ProposalRepr(number: number, protocolID: proto, spi: Array(spi), transforms: transforms)
+                )
             }
             guard c.isAtEnd else { throw .malformed("SA payload has trailing octets") }
             return .securityAssociation(proposals)
@@ -313,13 +337,18 @@ public enum Payload: Sendable, Hashable {
             guard let group = c.readUInt16(), c.readUInt16() != nil else { throw .malformed("KE payload truncated") }
             return .keyExchange(group: group, data: Array(body.dropFirst(4)))
         case .identificationInitiator, .identificationResponder:
-            guard let id = Identification(body: body) else { throw .malformed("ID payload truncated or bad IPv4 length") }
-            return type == PayloadType.identificationInitiator.rawValue ? .identificationInitiator(id) : .identificationResponder(id)
+            guard let id = Identification(body: body) else {
+                throw .malformed("ID payload truncated or bad IPv4 length")
+            }
+            return type == PayloadType.identificationInitiator.rawValue
+                ? .identificationInitiator(id) : .identificationResponder(id)
         case .authentication:
             guard let method = c.readUInt8(), c.readBytes(3) != nil else { throw .malformed("AUTH payload truncated") }
             return .authentication(method: method, data: Array(body.dropFirst(4)))
         case .nonce:
-            guard (16...256).contains(body.count) else { throw .malformed("nonce of \(body.count) octets (allowed 16...256)") }
+            guard (16...256).contains(body.count) else {
+                throw .malformed("nonce of \(body.count) octets (allowed 16...256)")
+            }
             return .nonce(Array(body))
         case .notify:
             guard let proto = c.readUInt8(), let spiSize = c.readUInt8(), let t = c.readUInt16(),
@@ -347,11 +376,21 @@ public enum Payload: Sendable, Hashable {
                 else { throw .malformed("traffic selector truncated") }
                 if tsType != 7 { continue }  // IPv6 and other selector types are not implemented: skip them
                 var r = ByteCursor(rest)
-                guard len == 16, let sp = r.readUInt16(), let ep = r.readUInt16(), let sa = r.readUInt32(), let ea = r.readUInt32()
+                guard len == 16, let sp = r.readUInt16(), let ep = r.readUInt16(), let sa = r.readUInt32(),
+                    let ea = r.readUInt32()
                 else { throw .malformed("TS_IPV4_ADDR_RANGE of length \(len), must be 16") }
-                list.append(TrafficSelector(ipProtocol: proto, startPort: sp, endPort: ep, startAddress: IPv4Address(sa), endAddress: IPv4Address(ea)))
+                list.append(
+                    TrafficSelector(
+                        ipProtocol: proto,
+                        startPort: sp,
+                        endPort: ep,
+                        startAddress: IPv4Address(sa),
+                        endAddress: IPv4Address(ea)
+                    )
+                )
             }
-            return type == PayloadType.trafficSelectorInitiator.rawValue ? .trafficSelectorInitiator(list) : .trafficSelectorResponder(list)
+            return type == PayloadType.trafficSelectorInitiator.rawValue
+                ? .trafficSelectorInitiator(list) : .trafficSelectorResponder(list)
         default:
             return .unknown(type: type, critical: critical, body: Array(body))
         }

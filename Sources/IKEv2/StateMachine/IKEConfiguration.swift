@@ -52,13 +52,23 @@ public struct IKEConfiguration: Sendable {
     public var halfOpenTimeout: Double
 
     public init(
-        localAddress: IPv4Address, remoteAddress: IPv4Address, localID: Identification, remoteID: Identification,
-        preSharedKey: [UInt8], ikeProposals: [IKEProposal], childProposals: [ChildProposal],
-        localTrafficSelectors: [TrafficSelector], remoteTrafficSelectors: [TrafficSelector],
+        localAddress: IPv4Address,
+        remoteAddress: IPv4Address,
+        localID: Identification,
+        remoteID: Identification,
+        preSharedKey: [UInt8],
+        ikeProposals: [IKEProposal],
+        childProposals: [ChildProposal],
+        localTrafficSelectors: [TrafficSelector],
+        remoteTrafficSelectors: [TrafficSelector],
         ikeLifetime: SALifetime = SALifetime(softSeconds: 14_400, hardSeconds: 15_840),
         childLifetime: SALifetime = SALifetime(softSeconds: 3_600, hardSeconds: 3_960),
-        dpdInterval: Double? = 30, retransmitTimeout: Double = 2, maxRetransmits: Int = 5,
-        requireCookie: Bool = false, forceUDPEncapsulation: Bool = false, halfOpenTimeout: Double = 30
+        dpdInterval: Double? = 30,
+        retransmitTimeout: Double = 2,
+        maxRetransmits: Int = 5,
+        requireCookie: Bool = false,
+        forceUDPEncapsulation: Bool = false,
+        halfOpenTimeout: Double = 30
     ) {
         self.halfOpenTimeout = halfOpenTimeout
         self.localAddress = localAddress

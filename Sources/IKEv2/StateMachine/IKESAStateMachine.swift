@@ -115,11 +115,16 @@ public struct IKESAStateMachine: Sendable {
     /// Malformed input never traps: it is counted in a `.log` action and dropped, or answered with INVALID_SYNTAX
     /// where RFC 7296 §2.21 asks for it.
     public mutating func receive(
-        _ message: [UInt8], from sender: Endpoint, localPort port: UInt16, now: Double,
+        _ message: [UInt8],
+        from sender: Endpoint,
+        localPort port: UInt16,
+        now: Double,
         using rng: inout some RandomNumberGenerator
     ) -> [IKEAction] {
         guard state != .closed else { return [] }
-        guard let header = IKEHeader(message[...]) else { return [.log("dropped datagram of \(message.count) octets: too short")] }
+        guard let header = IKEHeader(message[...]) else {
+            return [.log("dropped datagram of \(message.count) octets: too short")]
+        }
         var actions: [IKEAction]
         if header.exchangeType == ExchangeType.ikeSAInit.rawValue {
             actions = handleInit(message, header: header, sender: sender, port: port, now: now, rng: &rng)
@@ -138,7 +143,9 @@ public struct IKESAStateMachine: Sendable {
         }
         if var out = outstanding, now >= out.deadline {
             if out.retransmits >= configuration.maxRetransmits {
-                return close(reason: "peer \(remote) did not answer after \(out.retransmits) retransmissions (dead peer)")
+                return close(
+                    reason: "peer \(remote) did not answer after \(out.retransmits) retransmissions (dead peer)"
+                )
             }
             out.retransmits += 1
             out.deadline = now + configuration.retransmitTimeout * Double(1 << min(out.retransmits, 16))
@@ -149,7 +156,9 @@ public struct IKESAStateMachine: Sendable {
         if state == .established && outstanding == nil {
             if now - establishedAt >= Double(configuration.ikeLifetime.softSeconds) {
                 actions += rekeyIKESA(now: now, using: &rng)
-            } else if let old = children.first(where: { now - $0.createdAt >= Double(configuration.childLifetime.softSeconds) }) {
+            } else if let old = children.first(where: {
+                now - $0.createdAt >= Double(configuration.childLifetime.softSeconds)
+            }) {
                 actions += rekeyChildSA(inboundSPI: old.keys.inboundSPI, now: now, using: &rng)
             } else if let dpd = configuration.dpdInterval, now - lastHeardFrom >= dpd {
                 actions += sendLivenessCheck(now: now, using: &rng)
@@ -165,41 +174,72 @@ public struct IKESAStateMachine: Sendable {
     }
 
     /// Rekeys a Child SA with CREATE_CHILD_SA and N(REKEY_SA) (RFC 7296 §1.3.3), with PFS if the proposals have groups.
-    public mutating func rekeyChildSA(inboundSPI: UInt32, now: Double, using rng: inout some RandomNumberGenerator) -> [IKEAction] {
-        guard state == .established, outstanding == nil, children.contains(where: { $0.keys.inboundSPI == inboundSPI }) else {
+    public mutating func rekeyChildSA(
+        inboundSPI: UInt32,
+        now: Double,
+        using rng: inout some RandomNumberGenerator
+    ) -> [IKEAction] {
+        guard state == .established, outstanding == nil, children.contains(where: { $0.keys.inboundSPI == inboundSPI })
+        else {
             return [.log("child rekey of \(hex32(inboundSPI)) not possible now")]
         }
         let newSPI = rng.nonZeroUInt32()
         let nonce = rng.bytes(32)
         let group = configuration.childProposals.first?.groups.first
         let ke = group.map { KeyExchangePrivateKey(group: $0, using: &rng) }
-        var payloads: [Payload] = [.notify(NotifyRepr(.rekeySA, protocolID: SecurityProtocol.esp.rawValue, spi: be32(inboundSPI)))]
+        var payloads: [Payload] = [
+            .notify(NotifyRepr(.rekeySA, protocolID: SecurityProtocol.esp.rawValue, spi: be32(inboundSPI)))
+        ]
         payloads.append(.securityAssociation(childProposalReprs(spi: newSPI, includeGroups: true)))
         payloads.append(.nonce(nonce))
         if let ke { payloads.append(.keyExchange(group: ke.group.rawValue, data: ke.publicValue)) }
-        payloads += [.trafficSelectorInitiator(configuration.localTrafficSelectors), .trafficSelectorResponder(configuration.remoteTrafficSelectors)]
+        payloads += [
+            .trafficSelectorInitiator(configuration.localTrafficSelectors),
+            .trafficSelectorResponder(configuration.remoteTrafficSelectors),
+        ]
         return sendRequest(
-            .createChildSA, payloads: payloads,
-            pending: .rekeyChild(oldInboundSPI: inboundSPI, newSPI: newSPI, nonce: nonce, ke: ke), now: now, rng: &rng) + timer()
+            .createChildSA,
+            payloads: payloads,
+            pending: .rekeyChild(oldInboundSPI: inboundSPI, newSPI: newSPI, nonce: nonce, ke: ke),
+            now: now,
+            rng: &rng
+        ) + timer()
     }
 
     /// Rekeys the IKE SA with CREATE_CHILD_SA [SA Ni KE] (RFC 7296 §1.3.2); Child SAs move to the new IKE SA.
     public mutating func rekeyIKESA(now: Double, using rng: inout some RandomNumberGenerator) -> [IKEAction] {
-        guard state == .established, outstanding == nil, let ctx = current else { return [.log("IKE rekey not possible now")] }
+        guard state == .established, outstanding == nil, let ctx = current else {
+            return [.log("IKE rekey not possible now")]
+        }
         let newSPI = rng.nonZeroUInt64()
         let nonce = rng.bytes(32)
         let ke = KeyExchangePrivateKey(group: ctx.suite.group, using: &rng)
-        let proposals = configuration.ikeProposals.enumerated().map { ProposalRepr(number: UInt8($0.offset + 1), ike: $0.element, spi: be64(newSPI)) }
-        let payloads: [Payload] = [.securityAssociation(proposals), .nonce(nonce), .keyExchange(group: ke.group.rawValue, data: ke.publicValue)]
-        return sendRequest(.createChildSA, payloads: payloads, pending: .rekeyIKE(newSPI: newSPI, nonce: nonce, ke: ke), now: now, rng: &rng) + timer()
+        let proposals = configuration.ikeProposals.enumerated().map {
+            ProposalRepr(number: UInt8($0.offset + 1), ike: $0.element, spi: be64(newSPI))
+        }
+        let payloads: [Payload] = [
+            .securityAssociation(proposals), .nonce(nonce),
+            .keyExchange(group: ke.group.rawValue, data: ke.publicValue),
+        ]
+        return sendRequest(
+            .createChildSA,
+            payloads: payloads,
+            pending: .rekeyIKE(newSPI: newSPI, nonce: nonce, ke: ke),
+            now: now,
+            rng: &rng
+        ) + timer()
     }
 
     /// Deletes the IKE SA and its Child SAs with an INFORMATIONAL Delete (RFC 7296 §1.4.1).
     public mutating func delete(now: Double, using rng: inout some RandomNumberGenerator) -> [IKEAction] {
         guard state == .established, outstanding == nil else { return close(reason: "deleted locally") }
         return sendRequest(
-            .informational, payloads: [.delete(DeleteRepr(protocolID: SecurityProtocol.ike.rawValue, spiSize: 0, spis: []))],
-            pending: .deleteIKE(closing: true), now: now, rng: &rng) + timer()
+            .informational,
+            payloads: [.delete(DeleteRepr(protocolID: SecurityProtocol.ike.rawValue, spiSize: 0, spis: []))],
+            pending: .deleteIKE(closing: true),
+            now: now,
+            rng: &rng
+        ) + timer()
     }
 
     /// Whether `message` is an IKE_SA_INIT request for a new IKE SA (responder SPI zero).
@@ -219,23 +259,44 @@ public struct IKESAStateMachine: Sendable {
         initKE = ke
         var payloads: [Payload] = []
         if let cookie { payloads.append(.notify(NotifyRepr(.cookie, data: cookie))) }
-        payloads.append(.securityAssociation(configuration.ikeProposals.enumerated().map { ProposalRepr(number: UInt8($0.offset + 1), ike: $0.element) }))
+        payloads.append(
+            .securityAssociation(
+                configuration.ikeProposals.enumerated().map {
+                    ProposalRepr(number: UInt8($0.offset + 1), ike: $0.element)
+                }
+            )
+        )
         payloads.append(.keyExchange(group: group.rawValue, data: ke.publicValue))
         payloads.append(.nonce(initNonce))
         payloads += natDetectionPayloads(spiI: initSPI, spiR: 0)
-        let header = IKEHeader(initiatorSPI: initSPI, responderSPI: 0, exchangeType: ExchangeType.ikeSAInit.rawValue, flags: 0x08, messageID: 0)
+        let header = IKEHeader(
+            initiatorSPI: initSPI,
+            responderSPI: 0,
+            exchangeType: ExchangeType.ikeSAInit.rawValue,
+            flags: 0x08,
+            messageID: 0
+        )
         let bytes = encodePlain(IKEMessage(header: header, payloads: payloads, isEncrypted: false))
         initRequest = bytes
         outstanding = _Outstanding(
-            messageID: 0, bytes: bytes, pending: .ikeSAInit, sentAt: now, retransmits: 0,
-            deadline: now + configuration.retransmitTimeout, onRetiring: false)
+            messageID: 0,
+            bytes: bytes,
+            pending: .ikeSAInit,
+            sentAt: now,
+            retransmits: 0,
+            deadline: now + configuration.retransmitTimeout,
+            onRetiring: false
+        )
         return [.send(OutgoingDatagram(message: bytes, localPort: localPort, remote: remote))]
     }
 
     func natDetectionPayloads(spiI: UInt64, spiR: UInt64) -> [Payload] {
         let source = natHash(spiI: spiI, spiR: spiR, address: configuration.localAddress, port: localPort)
         let destination = natHash(spiI: spiI, spiR: spiR, address: remote.address, port: remote.port)
-        return [.notify(NotifyRepr(.natDetectionSourceIP, data: source)), .notify(NotifyRepr(.natDetectionDestinationIP, data: destination))]
+        return [
+            .notify(NotifyRepr(.natDetectionSourceIP, data: source)),
+            .notify(NotifyRepr(.natDetectionDestinationIP, data: destination)),
+        ]
     }
 
     func natHash(spiI: UInt64, spiR: UInt64, address: IPv4Address, port: UInt16) -> [UInt8] {
@@ -246,12 +307,21 @@ public struct IKESAStateMachine: Sendable {
     }
 
     /// Checks the peer's NAT_DETECTION_* notifies against what we see (RFC 7296 §2.23).
-    mutating func detectNAT(_ payloads: [Payload], spiI: UInt64, spiR: UInt64, sender: Endpoint, port: UInt16) -> [IKEAction] {
+    mutating func detectNAT(
+        _ payloads: [Payload],
+        spiI: UInt64,
+        spiR: UInt64,
+        sender: Endpoint,
+        port: UInt16
+    ) -> [IKEAction] {
         let sources = payloads.notifies(.natDetectionSourceIP).map(\.data)
         let destination = payloads.notifies(.natDetectionDestinationIP).first?.data
         guard !sources.isEmpty, let destination else { return [] }
-        let peerBehindNAT = !sources.contains(natHash(spiI: spiI, spiR: spiR, address: sender.address, port: sender.port))
-        let weBehindNAT = destination != natHash(spiI: spiI, spiR: spiR, address: configuration.localAddress, port: port)
+        let peerBehindNAT = !sources.contains(
+            natHash(spiI: spiI, spiR: spiR, address: sender.address, port: sender.port)
+        )
+        let weBehindNAT =
+            destination != natHash(spiI: spiI, spiR: spiR, address: configuration.localAddress, port: port)
         natDetected = peerBehindNAT || weBehindNAT
         var actions: [IKEAction] = []
         if peerBehindNAT { actions.append(.log("remote host is behind NAT")) }
@@ -260,7 +330,12 @@ public struct IKESAStateMachine: Sendable {
     }
 
     mutating func handleInit(
-        _ bytes: [UInt8], header: IKEHeader, sender: Endpoint, port: UInt16, now: Double, rng: inout some RandomNumberGenerator
+        _ bytes: [UInt8],
+        header: IKEHeader,
+        sender: Endpoint,
+        port: UInt16,
+        now: Double,
+        rng: inout some RandomNumberGenerator
     ) -> [IKEAction] {
         if header.isResponse {
             guard isOriginalInitiator, state == .initSent, header.initiatorSPI == initSPI else {
@@ -270,20 +345,45 @@ public struct IKESAStateMachine: Sendable {
         }
         guard !isOriginalInitiator else { return [.log("IKE_SA_INIT request to an initiator dropped")] }
         if state == .initResponded, header.initiatorSPI == current?.spiI, bytes == initRequest {
-            return [.send(OutgoingDatagram(message: initResponse, localPort: port, remote: sender)), .log("retransmitted IKE_SA_INIT response")]
+            return [
+                .send(OutgoingDatagram(message: initResponse, localPort: port, remote: sender)),
+                .log("retransmitted IKE_SA_INIT response"),
+            ]
         }
         guard state == .idle else { return [.log("IKE_SA_INIT request in state \(state) dropped")] }
         return handleInitRequest(bytes, header: header, sender: sender, port: port, now: now, rng: &rng)
     }
 
-    mutating func respondInitError(_ type: NotifyType, data: [UInt8] = [], header: IKEHeader, sender: Endpoint, port: UInt16) -> [IKEAction] {
-        let h = IKEHeader(initiatorSPI: header.initiatorSPI, responderSPI: 0, exchangeType: ExchangeType.ikeSAInit.rawValue, flags: 0x20, messageID: 0)
-        let bytes = encodePlain(IKEMessage(header: h, payloads: [.notify(NotifyRepr(type, data: data))], isEncrypted: false))
-        return [.send(OutgoingDatagram(message: bytes, localPort: port, remote: sender)), .notifySent(type, exchange: .ikeSAInit)]
+    mutating func respondInitError(
+        _ type: NotifyType,
+        data: [UInt8] = [],
+        header: IKEHeader,
+        sender: Endpoint,
+        port: UInt16
+    ) -> [IKEAction] {
+        let h = IKEHeader(
+            initiatorSPI: header.initiatorSPI,
+            responderSPI: 0,
+            exchangeType: ExchangeType.ikeSAInit.rawValue,
+            flags: 0x20,
+            messageID: 0
+        )
+        let bytes = encodePlain(
+            IKEMessage(header: h, payloads: [.notify(NotifyRepr(type, data: data))], isEncrypted: false)
+        )
+        return [
+            .send(OutgoingDatagram(message: bytes, localPort: port, remote: sender)),
+            .notifySent(type, exchange: .ikeSAInit),
+        ]
     }
 
     mutating func handleInitRequest(
-        _ bytes: [UInt8], header: IKEHeader, sender: Endpoint, port: UInt16, now: Double, rng: inout some RandomNumberGenerator
+        _ bytes: [UInt8],
+        header: IKEHeader,
+        sender: Endpoint,
+        port: UInt16,
+        now: Double,
+        rng: inout some RandomNumberGenerator
     ) -> [IKEAction] {
         let message: IKEMessage
         do { message = try IKEMessage.decode(bytes, protection: nil) } catch {
@@ -294,7 +394,8 @@ public struct IKESAStateMachine: Sendable {
         guard header.messageID == 0, header.responderSPI == 0, let offers = p.securityAssociation,
             let (keGroup, keData) = p.keyExchange, let nonce = p.nonce
         else {
-            return [.log("IKE_SA_INIT request lacks SA, KE or Nonce")] + respondInitError(.invalidSyntax, header: header, sender: sender, port: port)
+            return [.log("IKE_SA_INIT request lacks SA, KE or Nonce")]
+                + respondInitError(.invalidSyntax, header: header, sender: sender, port: port)
         }
         if configuration.requireCookie {
             if cookieSecret.isEmpty { cookieSecret = rng.bytes(32) }
@@ -321,18 +422,27 @@ public struct IKESAStateMachine: Sendable {
         if suite.group.rawValue != keGroup {
             // Use the KE's group if both sides allow it with the chosen algorithms; otherwise ask for ours.
             if let g = KeyExchangeGroup(rawValue: keGroup),
-                configuration.ikeProposals.contains(where: { $0.groups.contains(g) && $0.encryption.contains(suite.encryption) && $0.prfs.contains(suite.prf) }),
+                configuration.ikeProposals.contains(where: {
+                    $0.groups.contains(g) && $0.encryption.contains(suite.encryption) && $0.prfs.contains(suite.prf)
+                }),
                 offers.contains(where: { $0.number == number && ($0.ikeProposal?.groups.contains(g) ?? false) })
             {
                 suite.group = g
             } else {
-                return respondInitError(.invalidKEPayload, data: be16(suite.group.rawValue), header: header, sender: sender, port: port)
+                return respondInitError(
+                    .invalidKEPayload,
+                    data: be16(suite.group.rawValue),
+                    header: header,
+                    sender: sender,
+                    port: port
+                )
             }
         }
         let ke = KeyExchangePrivateKey(group: suite.group, using: &rng)
         let shared: [UInt8]
         do { shared = try ke.sharedSecret(with: keData) } catch {
-            return [.log("IKE_SA_INIT: \(error)")] + respondInitError(.invalidSyntax, header: header, sender: sender, port: port)
+            return [.log("IKE_SA_INIT: \(error)")]
+                + respondInitError(.invalidSyntax, header: header, sender: sender, port: port)
         }
         let spiR = rng.nonZeroUInt64()
         let myNonce = rng.bytes(32)
@@ -340,15 +450,36 @@ public struct IKESAStateMachine: Sendable {
         localPort = port
         var actions = detectNAT(p, spiI: header.initiatorSPI, spiR: 0, sender: sender, port: port)
         let skeyseed = KeyDerivation.skeyseed(prf: suite.prf, sharedSecret: shared, nonceI: nonce, nonceR: myNonce)
-        let keys = KeyDerivation.ikeSAKeys(suite: suite, skeyseed: skeyseed, nonceI: nonce, nonceR: myNonce, spiI: header.initiatorSPI, spiR: spiR)
-        current = _IKESAContext(spiI: header.initiatorSPI, spiR: spiR, weAreInitiator: false, suite: suite, keys: keys, nextRequestID: 0, expectedRequestID: 1)
+        let keys = KeyDerivation.ikeSAKeys(
+            suite: suite,
+            skeyseed: skeyseed,
+            nonceI: nonce,
+            nonceR: myNonce,
+            spiI: header.initiatorSPI,
+            spiR: spiR
+        )
+        current = _IKESAContext(
+            spiI: header.initiatorSPI,
+            spiR: spiR,
+            weAreInitiator: false,
+            suite: suite,
+            keys: keys,
+            nextRequestID: 0,
+            expectedRequestID: 1
+        )
         initNonce = myNonce
         peerNonce = nonce
         initRequest = bytes
         var payloads: [Payload] = [.securityAssociation([ProposalRepr(number: number, ike: suite.proposal)])]
         payloads += [.keyExchange(group: suite.group.rawValue, data: ke.publicValue), .nonce(myNonce)]
         payloads += natDetectionPayloads(spiI: header.initiatorSPI, spiR: spiR)
-        let h = IKEHeader(initiatorSPI: header.initiatorSPI, responderSPI: spiR, exchangeType: ExchangeType.ikeSAInit.rawValue, flags: 0x20, messageID: 0)
+        let h = IKEHeader(
+            initiatorSPI: header.initiatorSPI,
+            responderSPI: spiR,
+            exchangeType: ExchangeType.ikeSAInit.rawValue,
+            flags: 0x20,
+            messageID: 0
+        )
         initResponse = encodePlain(IKEMessage(header: h, payloads: payloads, isEncrypted: false))
         lastHeardFrom = now
         actions.append(.send(OutgoingDatagram(message: initResponse, localPort: port, remote: sender)))
@@ -357,21 +488,30 @@ public struct IKESAStateMachine: Sendable {
     }
 
     mutating func handleInitResponse(
-        _ bytes: [UInt8], header: IKEHeader, sender: Endpoint, port: UInt16, now: Double, rng: inout some RandomNumberGenerator
+        _ bytes: [UInt8],
+        header: IKEHeader,
+        sender: Endpoint,
+        port: UInt16,
+        now: Double,
+        rng: inout some RandomNumberGenerator
     ) -> [IKEAction] {
         let message: IKEMessage
         do { message = try IKEMessage.decode(bytes, protection: nil) } catch {
             return [.log("IKE_SA_INIT response dropped: \(error)")]
         }
         let p = message.payloads
-        var actions: [IKEAction] = p.notifyList.filter { $0.type.isError || $0.type == .cookie }.map { .notifyReceived($0.type, exchange: .ikeSAInit) }
+        var actions: [IKEAction] = p.notifyList.filter { $0.type.isError || $0.type == .cookie }.map {
+            .notifyReceived($0.type, exchange: .ikeSAInit)
+        }
         if let c = p.notifies(.cookie).first {
             guard cookie == nil || cookie! != c.data else { return actions + [.log("repeated COOKIE ignored")] }
             cookie = c.data
-            return actions + [.log("responder asked for a cookie; retrying IKE_SA_INIT")] + sendInitRequest(now: now, rng: &rng)
+            return actions + [.log("responder asked for a cookie; retrying IKE_SA_INIT")]
+                + sendInitRequest(now: now, rng: &rng)
         }
         if let invalidKE = p.notifies(.invalidKEPayload).first {
-            guard invalidKE.data.count == 2, let g = KeyExchangeGroup(rawValue: UInt16(invalidKE.data[0]) << 8 | UInt16(invalidKE.data[1])),
+            guard invalidKE.data.count == 2,
+                let g = KeyExchangeGroup(rawValue: UInt16(invalidKE.data[0]) << 8 | UInt16(invalidKE.data[1])),
                 configuration.ikeProposals.contains(where: { $0.groups.contains(g) }), g != initGroup
             else { return actions + close(reason: "INVALID_KE_PAYLOAD asks for a group we do not allow") }
             initGroup = g
@@ -380,21 +520,40 @@ public struct IKESAStateMachine: Sendable {
         if let error = p.notifyList.first(where: { $0.type.isError }) {
             return actions + close(reason: "IKE_SA_INIT failed: peer sent \(error.type)")
         }
-        guard let sa = p.securityAssociation, sa.count == 1, let chosen = sa[0].ikeProposal, let (keGroup, keData) = p.keyExchange,
+        guard let sa = p.securityAssociation, sa.count == 1, let chosen = sa[0].ikeProposal,
+            let (keGroup, keData) = p.keyExchange,
             let nonce = p.nonce, header.responderSPI != 0
         else { return actions + close(reason: "IKE_SA_INIT response lacks SA, KE or Nonce") }
-        guard chosen.encryption.count == 1, chosen.prfs.count == 1, chosen.groups.count == 1, chosen.integrity.count <= 1,
+        guard chosen.encryption.count == 1, chosen.prfs.count == 1, chosen.groups.count == 1,
+            chosen.integrity.count <= 1,
             let suite = configuration.ikeProposals.lazy.compactMap({ $0.firstMatch(in: chosen) }).first,
             suite.group.rawValue == keGroup, let ke = initKE, ke.group == suite.group
         else { return actions + close(reason: "responder chose a proposal we did not offer") }
         let shared: [UInt8]
-        do { shared = try ke.sharedSecret(with: keData) } catch { return actions + close(reason: "IKE_SA_INIT: \(error)") }
+        do { shared = try ke.sharedSecret(with: keData) } catch {
+            return actions + close(reason: "IKE_SA_INIT: \(error)")
+        }
         outstanding = nil
         peerNonce = nonce
         initResponse = bytes
         let skeyseed = KeyDerivation.skeyseed(prf: suite.prf, sharedSecret: shared, nonceI: initNonce, nonceR: nonce)
-        let keys = KeyDerivation.ikeSAKeys(suite: suite, skeyseed: skeyseed, nonceI: initNonce, nonceR: nonce, spiI: initSPI, spiR: header.responderSPI)
-        current = _IKESAContext(spiI: initSPI, spiR: header.responderSPI, weAreInitiator: true, suite: suite, keys: keys, nextRequestID: 1, expectedRequestID: 0)
+        let keys = KeyDerivation.ikeSAKeys(
+            suite: suite,
+            skeyseed: skeyseed,
+            nonceI: initNonce,
+            nonceR: nonce,
+            spiI: initSPI,
+            spiR: header.responderSPI
+        )
+        current = _IKESAContext(
+            spiI: initSPI,
+            spiR: header.responderSPI,
+            weAreInitiator: true,
+            suite: suite,
+            keys: keys,
+            nextRequestID: 1,
+            expectedRequestID: 0
+        )
         actions += detectNAT(p, spiI: initSPI, spiR: header.responderSPI, sender: sender, port: port)
         if natDetected || configuration.forceUDPEncapsulation {
             localPort = 4500
@@ -405,15 +564,28 @@ public struct IKESAStateMachine: Sendable {
         // IKE_AUTH: IDi, IDr, AUTH, SA, TSi, TSr (RFC 7296 §1.2).
         let idBody = configuration.localID.body
         let auth = KeyDerivation.sharedKeyAuthentication(
-            prf: suite.prf, sharedKey: configuration.preSharedKey, message: initRequest, peerNonce: nonce, skP: keys.pi, identification: idBody)
+            prf: suite.prf,
+            sharedKey: configuration.preSharedKey,
+            message: initRequest,
+            peerNonce: nonce,
+            skP: keys.pi,
+            identification: idBody
+        )
         childSPIRequested = rng.nonZeroUInt32()
         let payloads: [Payload] = [
             .identificationInitiator(configuration.localID), .notify(NotifyRepr(.initialContact)),
             .identificationResponder(configuration.remoteID), .authentication(method: 2, data: auth),
             .securityAssociation(childProposalReprs(spi: childSPIRequested, includeGroups: false)),
-            .trafficSelectorInitiator(configuration.localTrafficSelectors), .trafficSelectorResponder(configuration.remoteTrafficSelectors),
+            .trafficSelectorInitiator(configuration.localTrafficSelectors),
+            .trafficSelectorResponder(configuration.remoteTrafficSelectors),
         ]
-        actions += sendRequest(.ikeAuth, payloads: payloads, pending: .ikeAuth(childSPI: childSPIRequested), now: now, rng: &rng)
+        actions += sendRequest(
+            .ikeAuth,
+            payloads: payloads,
+            pending: .ikeAuth(childSPI: childSPIRequested),
+            now: now,
+            rng: &rng
+        )
         actions += transition(to: .authSent, reason: "IKE_AUTH sent, \(suite)")
         return actions
     }
@@ -421,7 +593,12 @@ public struct IKESAStateMachine: Sendable {
     // MARK: - Protected exchanges
 
     mutating func handleProtected(
-        _ bytes: [UInt8], header: IKEHeader, sender: Endpoint, port: UInt16, now: Double, rng: inout some RandomNumberGenerator
+        _ bytes: [UInt8],
+        header: IKEHeader,
+        sender: Endpoint,
+        port: UInt16,
+        now: Double,
+        rng: inout some RandomNumberGenerator
     ) -> [IKEAction] {
         let onRetiring: Bool
         let ctx: _IKESAContext
@@ -434,24 +611,45 @@ public struct IKESAStateMachine: Sendable {
         } else {
             return [.log("message for unknown IKE SPIs dropped")]
         }
-        guard header.isInitiator != ctx.weAreInitiator else { return [.log("message with our own initiator flag dropped")] }
+        guard header.isInitiator != ctx.weAreInitiator else {
+            return [.log("message with our own initiator flag dropped")]
+        }
         // Retransmitted request: resend the cached response without processing (RFC 7296 §2.1).
         if !header.isResponse, let last = ctx.lastResponse, last.id == header.messageID {
-            return [.send(OutgoingDatagram(message: last.bytes, localPort: localPort, remote: remote)), .log("answered retransmitted request \(header.messageID)")]
+            return [
+                .send(OutgoingDatagram(message: last.bytes, localPort: localPort, remote: remote)),
+                .log("answered retransmitted request \(header.messageID)"),
+            ]
         }
         if !header.isResponse && header.messageID != ctx.expectedRequestID {
             return [.log("request with message ID \(header.messageID), expected \(ctx.expectedRequestID): dropped")]
         }
-        if header.isResponse && (outstanding == nil || outstanding!.messageID != header.messageID || outstanding!.onRetiring != onRetiring) {
+        if header.isResponse
+            && (outstanding == nil || outstanding!.messageID != header.messageID
+                || outstanding!.onRetiring != onRetiring)
+        {
             return [.log("unexpected response \(header.messageID) dropped")]
         }
         let message: IKEMessage
         do { message = try IKEMessage.decode(bytes, protection: ctx.receiveProtection) } catch {
-            if case .integrityCheckFailed = error { return [.log("message \(header.messageID) failed its integrity check: dropped")] }
+            if case .integrityCheckFailed = error {
+                return [.log("message \(header.messageID) failed its integrity check: dropped")]
+            }
             if !header.isResponse {
                 return [.log("request \(header.messageID) rejected: \(error)")]
-                    + respond(ExchangeType(rawValue: header.exchangeType) ?? .informational, messageID: header.messageID, payloads: [.notify(NotifyRepr(error.notifyType))], retiring: onRetiring, rng: &rng)
-                    + [.notifySent(error.notifyType, exchange: ExchangeType(rawValue: header.exchangeType) ?? .informational)]
+                    + respond(
+                        ExchangeType(rawValue: header.exchangeType) ?? .informational,
+                        messageID: header.messageID,
+                        payloads: [.notify(NotifyRepr(error.notifyType))],
+                        retiring: onRetiring,
+                        rng: &rng
+                    )
+                    + [
+                        .notifySent(
+                            error.notifyType,
+                            exchange: ExchangeType(rawValue: header.exchangeType) ?? .informational
+                        )
+                    ]
             }
             return [.log("response \(header.messageID) dropped: \(error)")]
         }
@@ -463,7 +661,9 @@ public struct IKESAStateMachine: Sendable {
             remote = sender  // NAT mapping (RFC 7296 §2.23: follow the peer's address and port)
             localPort = 4500
         }
-        var actions: [IKEAction] = message.payloads.notifyList.filter { $0.type.isError }.map { .notifyReceived($0.type, exchange: exchange) }
+        var actions: [IKEAction] = message.payloads.notifyList.filter { $0.type.isError }.map {
+            .notifyReceived($0.type, exchange: exchange)
+        }
         if header.isResponse {
             let pending = outstanding!.pending
             outstanding = nil
@@ -475,13 +675,19 @@ public struct IKESAStateMachine: Sendable {
     }
 
     mutating func handleRequest(
-        _ message: IKEMessage, exchange: ExchangeType, onRetiring: Bool, now: Double, rng: inout some RandomNumberGenerator
+        _ message: IKEMessage,
+        exchange: ExchangeType,
+        onRetiring: Bool,
+        now: Double,
+        rng: inout some RandomNumberGenerator
     ) -> [IKEAction] {
         let id = message.header.messageID
         let p = message.payloads
         switch exchange {
         case .ikeAuth:
-            guard state == .initResponded, !onRetiring else { return [.log("IKE_AUTH request in state \(state) dropped")] }
+            guard state == .initResponded, !onRetiring else {
+                return [.log("IKE_AUTH request in state \(state) dropped")]
+            }
             return handleAuthRequest(p, messageID: id, now: now, rng: &rng)
         case .informational:
             var reply: [Payload] = []
@@ -501,19 +707,33 @@ public struct IKESAStateMachine: Sendable {
                         if let i = children.firstIndex(where: { $0.keys.outboundSPI == spi }) {
                             let c = children.remove(at: i)
                             mine.append(be32(c.keys.inboundSPI))
-                            actions.append(.removeChildSA(inboundSPI: c.keys.inboundSPI, outboundSPI: c.keys.outboundSPI))
+                            actions.append(
+                                .removeChildSA(inboundSPI: c.keys.inboundSPI, outboundSPI: c.keys.outboundSPI)
+                            )
                         }
                     }
-                    if !mine.isEmpty { reply.append(.delete(DeleteRepr(protocolID: SecurityProtocol.esp.rawValue, spiSize: 4, spis: mine))) }
+                    if !mine.isEmpty {
+                        reply.append(
+                            .delete(DeleteRepr(protocolID: SecurityProtocol.esp.rawValue, spiSize: 4, spis: mine))
+                        )
+                    }
                 }
             }
             actions += respond(.informational, messageID: id, payloads: reply, retiring: onRetiring, rng: &rng)
-            if onRetiring && p.deletes.contains(where: { $0.protocolID == SecurityProtocol.ike.rawValue }) { retiring = nil }
+            if onRetiring && p.deletes.contains(where: { $0.protocolID == SecurityProtocol.ike.rawValue }) {
+                retiring = nil
+            }
             if closeAfter { actions += close(reason: "peer deleted the IKE SA") }
             return actions
         case .createChildSA:
             guard state == .established, !onRetiring else {
-                return respond(exchange, messageID: id, payloads: [.notify(NotifyRepr(.temporaryFailure))], retiring: onRetiring, rng: &rng)
+                return respond(
+                    exchange,
+                    messageID: id,
+                    payloads: [.notify(NotifyRepr(.temporaryFailure))],
+                    retiring: onRetiring,
+                    rng: &rng
+                )
             }
             if let sa = p.securityAssociation, sa.contains(where: { $0.protocolID == SecurityProtocol.ike.rawValue }) {
                 return handleIKERekeyRequest(p, messageID: id, now: now, rng: &rng)
@@ -525,7 +745,11 @@ public struct IKESAStateMachine: Sendable {
     }
 
     mutating func handleResponse(
-        _ message: IKEMessage, exchange: ExchangeType, pending: _Pending, now: Double, rng: inout some RandomNumberGenerator
+        _ message: IKEMessage,
+        exchange: ExchangeType,
+        pending: _Pending,
+        now: Double,
+        rng: inout some RandomNumberGenerator
     ) -> [IKEAction] {
         let p = message.payloads
         switch pending {
@@ -546,27 +770,53 @@ public struct IKESAStateMachine: Sendable {
                 let g = KeyExchangeGroup(rawValue: UInt16(ike.data[0]) << 8 | UInt16(ike.data[1])),
                 configuration.childProposals.contains(where: { $0.groups.contains(g) }), g != ke?.group
             {
-                return [.log("peer wants \(g) for PFS; retrying")] + retryChildRekey(oldSPI: oldSPI, group: g, now: now, rng: &rng)
+                return [.log("peer wants \(g) for PFS; retrying")]
+                    + retryChildRekey(oldSPI: oldSPI, group: g, now: now, rng: &rng)
             }
-            if let e = p.notifyList.first(where: { $0.type.isError }) { return [.log("Child SA rekey failed: \(e.type)")] }
-            guard let sa = p.securityAssociation, sa.count == 1, let offer = sa[0].childProposal, let outSPI = sa[0].espSPI,
-                let peerNonce = p.nonce, let suite = configuration.childProposals.lazy.compactMap({ $0.firstMatch(in: offer, requireGroup: true) }).first
+            if let e = p.notifyList.first(where: { $0.type.isError }) {
+                return [.log("Child SA rekey failed: \(e.type)")]
+            }
+            guard let sa = p.securityAssociation, sa.count == 1, let offer = sa[0].childProposal,
+                let outSPI = sa[0].espSPI,
+                let peerNonce = p.nonce,
+                let suite = configuration.childProposals.lazy.compactMap({
+                    $0.firstMatch(in: offer, requireGroup: true)
+                }).first
             else { return [.log("Child SA rekey response unusable")] }
             var shared: [UInt8]? = nil
             if let ke {
-                guard let (g, data) = p.keyExchange, g == ke.group.rawValue, let s = try? ke.sharedSecret(with: data) else {
+                guard let (g, data) = p.keyExchange, g == ke.group.rawValue, let s = try? ke.sharedSecret(with: data)
+                else {
                     return [.log("Child SA rekey response lacks a usable KE")]
                 }
                 shared = s
             }
-            guard let (tsi, tsr) = acceptNarrowed(p) else { return [.log("Child SA rekey: traffic selectors outside ours")] }
-            let keys = makeChildKeys(suite: suite, inboundSPI: newSPI, outboundSPI: outSPI, shared: shared, nonceI: nonce, nonceR: peerNonce, weInitiated: true, localTS: tsi, remoteTS: tsr)
+            guard let (tsi, tsr) = acceptNarrowed(p) else {
+                return [.log("Child SA rekey: traffic selectors outside ours")]
+            }
+            let keys = makeChildKeys(
+                suite: suite,
+                inboundSPI: newSPI,
+                outboundSPI: outSPI,
+                shared: shared,
+                nonceI: nonce,
+                nonceR: peerNonce,
+                weInitiated: true,
+                localTS: tsi,
+                remoteTS: tsr
+            )
             children.append(_ChildSA(keys: keys, suite: suite, createdAt: now))
             var actions: [IKEAction] = [.installChildSA(keys), .log("Child SA rekeyed: \(keys)")]
             // Delete the old Child SA (RFC 7296 §2.8).
             actions += sendRequest(
-                .informational, payloads: [.delete(DeleteRepr(protocolID: SecurityProtocol.esp.rawValue, spiSize: 4, spis: [be32(oldSPI)]))],
-                pending: .deleteChild(inboundSPI: oldSPI), now: now, rng: &rng)
+                .informational,
+                payloads: [
+                    .delete(DeleteRepr(protocolID: SecurityProtocol.esp.rawValue, spiSize: 4, spis: [be32(oldSPI)]))
+                ],
+                pending: .deleteChild(inboundSPI: oldSPI),
+                now: now,
+                rng: &rng
+            )
             if let i = children.firstIndex(where: { $0.keys.inboundSPI == oldSPI }) {
                 let old = children.remove(at: i)
                 actions.append(.removeChildSA(inboundSPI: old.keys.inboundSPI, outboundSPI: old.keys.outboundSPI))
@@ -577,69 +827,157 @@ public struct IKESAStateMachine: Sendable {
                 let g = KeyExchangeGroup(rawValue: UInt16(ike.data[0]) << 8 | UInt16(ike.data[1])), g != ke.group,
                 configuration.ikeProposals.contains(where: { $0.groups.contains(g) })
             {
-                return [.log("peer wants \(g) for the IKE rekey; retrying")] + retryIKERekey(group: g, now: now, rng: &rng)
+                return [.log("peer wants \(g) for the IKE rekey; retrying")]
+                    + retryIKERekey(group: g, now: now, rng: &rng)
             }
-            if let e = p.notifyList.first(where: { $0.type.isError }) { return [.log("IKE SA rekey failed: \(e.type)")] }
-            guard let old = current, let sa = p.securityAssociation, sa.count == 1, sa[0].spi.count == 8, let offer = sa[0].ikeProposal,
+            if let e = p.notifyList.first(where: { $0.type.isError }) {
+                return [.log("IKE SA rekey failed: \(e.type)")]
+            }
+            guard let old = current, let sa = p.securityAssociation, sa.count == 1, sa[0].spi.count == 8,
+                let offer = sa[0].ikeProposal,
                 let suite = configuration.ikeProposals.lazy.compactMap({ $0.firstMatch(in: offer) }).first,
                 let peerNonce = p.nonce, let (g, data) = p.keyExchange, g == ke.group.rawValue, suite.group == ke.group,
                 let shared = try? ke.sharedSecret(with: data)
             else { return [.log("IKE SA rekey response unusable")] }
             let peerSPI = sa[0].spi.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-            let skeyseed = KeyDerivation.skeyseed(prf: suite.prf, sharedSecret: shared, nonceI: nonce, nonceR: peerNonce, rekeying: (old.suite.prf, old.keys.d))
-            let keys = KeyDerivation.ikeSAKeys(suite: suite, skeyseed: skeyseed, nonceI: nonce, nonceR: peerNonce, spiI: newSPI, spiR: peerSPI)
+            let skeyseed = KeyDerivation.skeyseed(
+                prf: suite.prf,
+                sharedSecret: shared,
+                nonceI: nonce,
+                nonceR: peerNonce,
+                rekeying: (old.suite.prf, old.keys.d)
+            )
+            let keys = KeyDerivation.ikeSAKeys(
+                suite: suite,
+                skeyseed: skeyseed,
+                nonceI: nonce,
+                nonceR: peerNonce,
+                spiI: newSPI,
+                spiR: peerSPI
+            )
             retiring = old
             current = _IKESAContext(spiI: newSPI, spiR: peerSPI, weAreInitiator: true, suite: suite, keys: keys)
             establishedAt = now
             // Delete the old IKE SA on the old SA (RFC 7296 §1.3.2).
             var actions: [IKEAction] = [.log("IKE SA rekeyed: \(suite), SPIs \(hex64(newSPI))_i \(hex64(peerSPI))_r")]
             actions += sendRequest(
-                .informational, payloads: [.delete(DeleteRepr(protocolID: SecurityProtocol.ike.rawValue, spiSize: 0, spis: []))],
-                pending: .deleteIKE(closing: false), onRetiring: true, now: now, rng: &rng)
+                .informational,
+                payloads: [.delete(DeleteRepr(protocolID: SecurityProtocol.ike.rawValue, spiSize: 0, spis: []))],
+                pending: .deleteIKE(closing: false),
+                onRetiring: true,
+                now: now,
+                rng: &rng
+            )
             return actions
         }
     }
 
-    mutating func retryChildRekey(oldSPI: UInt32, group: KeyExchangeGroup, now: Double, rng: inout some RandomNumberGenerator) -> [IKEAction] {
+    mutating func retryChildRekey(
+        oldSPI: UInt32,
+        group: KeyExchangeGroup,
+        now: Double,
+        rng: inout some RandomNumberGenerator
+    ) -> [IKEAction] {
         let newSPI = rng.nonZeroUInt32()
         let nonce = rng.bytes(32)
         let ke = KeyExchangePrivateKey(group: group, using: &rng)
-        var payloads: [Payload] = [.notify(NotifyRepr(.rekeySA, protocolID: SecurityProtocol.esp.rawValue, spi: be32(oldSPI)))]
-        payloads += [.securityAssociation(childProposalReprs(spi: newSPI, includeGroups: true)), .nonce(nonce), .keyExchange(group: group.rawValue, data: ke.publicValue)]
-        payloads += [.trafficSelectorInitiator(configuration.localTrafficSelectors), .trafficSelectorResponder(configuration.remoteTrafficSelectors)]
-        return sendRequest(.createChildSA, payloads: payloads, pending: .rekeyChild(oldInboundSPI: oldSPI, newSPI: newSPI, nonce: nonce, ke: ke), now: now, rng: &rng)
+        var payloads: [Payload] = [
+            .notify(NotifyRepr(.rekeySA, protocolID: SecurityProtocol.esp.rawValue, spi: be32(oldSPI)))
+        ]
+        payloads += [
+            .securityAssociation(childProposalReprs(spi: newSPI, includeGroups: true)), .nonce(nonce),
+            .keyExchange(group: group.rawValue, data: ke.publicValue),
+        ]
+        payloads += [
+            .trafficSelectorInitiator(configuration.localTrafficSelectors),
+            .trafficSelectorResponder(configuration.remoteTrafficSelectors),
+        ]
+        return sendRequest(
+            .createChildSA,
+            payloads: payloads,
+            pending: .rekeyChild(oldInboundSPI: oldSPI, newSPI: newSPI, nonce: nonce, ke: ke),
+            now: now,
+            rng: &rng
+        )
     }
 
-    mutating func retryIKERekey(group: KeyExchangeGroup, now: Double, rng: inout some RandomNumberGenerator) -> [IKEAction] {
+    mutating func retryIKERekey(
+        group: KeyExchangeGroup,
+        now: Double,
+        rng: inout some RandomNumberGenerator
+    ) -> [IKEAction] {
         let newSPI = rng.nonZeroUInt64()
         let nonce = rng.bytes(32)
         let ke = KeyExchangePrivateKey(group: group, using: &rng)
-        let proposals = configuration.ikeProposals.enumerated().map { ProposalRepr(number: UInt8($0.offset + 1), ike: $0.element, spi: be64(newSPI)) }
+        let proposals = configuration.ikeProposals.enumerated().map {
+            ProposalRepr(number: UInt8($0.offset + 1), ike: $0.element, spi: be64(newSPI))
+        }
         return sendRequest(
-            .createChildSA, payloads: [.securityAssociation(proposals), .nonce(nonce), .keyExchange(group: group.rawValue, data: ke.publicValue)],
-            pending: .rekeyIKE(newSPI: newSPI, nonce: nonce, ke: ke), now: now, rng: &rng)
+            .createChildSA,
+            payloads: [
+                .securityAssociation(proposals), .nonce(nonce),
+                .keyExchange(group: group.rawValue, data: ke.publicValue),
+            ],
+            pending: .rekeyIKE(newSPI: newSPI, nonce: nonce, ke: ke),
+            now: now,
+            rng: &rng
+        )
     }
 
     // MARK: - IKE_AUTH
 
-    mutating func handleAuthRequest(_ p: [Payload], messageID: UInt32, now: Double, rng: inout some RandomNumberGenerator) -> [IKEAction] {
+    mutating func handleAuthRequest(
+        _ p: [Payload],
+        messageID: UInt32,
+        now: Double,
+        rng: inout some RandomNumberGenerator
+    ) -> [IKEAction] {
         guard let ctx = current else { return [] }
         guard let idi = p.identificationInitiator, let (method, authData) = p.authentication else {
-            return respond(.ikeAuth, messageID: messageID, payloads: [.notify(NotifyRepr(.invalidSyntax))], retiring: false, rng: &rng)
-                + [.notifySent(.invalidSyntax, exchange: .ikeAuth)] + close(reason: "IKE_AUTH request lacks IDi or AUTH")
+            return respond(
+                .ikeAuth,
+                messageID: messageID,
+                payloads: [.notify(NotifyRepr(.invalidSyntax))],
+                retiring: false,
+                rng: &rng
+            )
+                + [.notifySent(.invalidSyntax, exchange: .ikeAuth)]
+                + close(reason: "IKE_AUTH request lacks IDi or AUTH")
         }
         let expected = KeyDerivation.sharedKeyAuthentication(
-            prf: ctx.suite.prf, sharedKey: configuration.preSharedKey, message: initRequest, peerNonce: initNonce, skP: ctx.keys.pi,
-            identification: idi.body)
+            prf: ctx.suite.prf,
+            sharedKey: configuration.preSharedKey,
+            message: initRequest,
+            peerNonce: initNonce,
+            skP: ctx.keys.pi,
+            identification: idi.body
+        )
         guard idi == configuration.remoteID, method == 2, constantTimeEquals(authData, expected) else {
-            let why = idi != configuration.remoteID ? "peer identity '\(idi)' is not the configured '\(configuration.remoteID)'" : "pre-shared key MAC mismatched"
-            return respond(.ikeAuth, messageID: messageID, payloads: [.notify(NotifyRepr(.authenticationFailed))], retiring: false, rng: &rng)
-                + [.notifySent(.authenticationFailed, exchange: .ikeAuth)] + close(reason: "authentication of '\(idi)' failed: \(why)")
+            let why =
+                idi != configuration.remoteID
+                ? "peer identity '\(idi)' is not the configured '\(configuration.remoteID)'"
+                : "pre-shared key MAC mismatched"
+            return respond(
+                .ikeAuth,
+                messageID: messageID,
+                payloads: [.notify(NotifyRepr(.authenticationFailed))],
+                retiring: false,
+                rng: &rng
+            )
+                + [.notifySent(.authenticationFailed, exchange: .ikeAuth)]
+                + close(reason: "authentication of '\(idi)' failed: \(why)")
         }
         let myAuth = KeyDerivation.sharedKeyAuthentication(
-            prf: ctx.suite.prf, sharedKey: configuration.preSharedKey, message: initResponse, peerNonce: peerNonce, skP: ctx.keys.pr,
-            identification: configuration.localID.body)
-        var reply: [Payload] = [.identificationResponder(configuration.localID), .authentication(method: 2, data: myAuth)]
+            prf: ctx.suite.prf,
+            sharedKey: configuration.preSharedKey,
+            message: initResponse,
+            peerNonce: peerNonce,
+            skP: ctx.keys.pr,
+            identification: configuration.localID.body
+        )
+        var reply: [Payload] = [
+            .identificationResponder(configuration.localID), .authentication(method: 2, data: myAuth),
+        ]
         var actions: [IKEAction] = []
         establishedAt = now
         switch selectChild(p, requireGroup: false) {
@@ -648,7 +986,17 @@ public struct IKESAStateMachine: Sendable {
             actions += [.notifySent(notify, exchange: .ikeAuth), .log("IKE SA established without Child SA: \(why)")]
         case .success(let suite, let outSPI, let tsi, let tsr, let number):
             let inSPI = rng.nonZeroUInt32()
-            let keys = makeChildKeys(suite: suite, inboundSPI: inSPI, outboundSPI: outSPI, shared: nil, nonceI: peerNonce, nonceR: initNonce, weInitiated: false, localTS: tsr, remoteTS: tsi)
+            let keys = makeChildKeys(
+                suite: suite,
+                inboundSPI: inSPI,
+                outboundSPI: outSPI,
+                shared: nil,
+                nonceI: peerNonce,
+                nonceR: initNonce,
+                weInitiated: false,
+                localTS: tsr,
+                remoteTS: tsi
+            )
             children.append(_ChildSA(keys: keys, suite: suite, createdAt: now))
             var sa = ProposalRepr(number: number, child: suite.proposal, spi: inSPI, includeGroups: false)
             sa.number = number
@@ -666,10 +1014,16 @@ public struct IKESAStateMachine: Sendable {
             return close(reason: "IKE_AUTH response lacks IDr or AUTH (\(p.notifyList.map(\.type)))")
         }
         let expected = KeyDerivation.sharedKeyAuthentication(
-            prf: ctx.suite.prf, sharedKey: configuration.preSharedKey, message: initResponse, peerNonce: initNonce, skP: ctx.keys.pr,
-            identification: idr.body)
+            prf: ctx.suite.prf,
+            sharedKey: configuration.preSharedKey,
+            message: initResponse,
+            peerNonce: initNonce,
+            skP: ctx.keys.pr,
+            identification: idr.body
+        )
         guard idr == configuration.remoteID, method == 2, constantTimeEquals(authData, expected) else {
-            return [.notifySent(.authenticationFailed, exchange: .ikeAuth)] + close(reason: "authentication of responder '\(idr)' failed")
+            return [.notifySent(.authenticationFailed, exchange: .ikeAuth)]
+                + close(reason: "authentication of responder '\(idr)' failed")
         }
         establishedAt = now
         var actions = transition(to: .established, reason: "IKE SA established with '\(idr)', \(ctx.suite)")
@@ -677,10 +1031,23 @@ public struct IKESAStateMachine: Sendable {
             return actions + [.log("failed to establish CHILD_SA, keeping IKE_SA: peer sent \(e.type)")]
         }
         guard let sa = p.securityAssociation, sa.count == 1, let offer = sa[0].childProposal, let outSPI = sa[0].espSPI,
-            let suite = configuration.childProposals.lazy.compactMap({ $0.firstMatch(in: offer, requireGroup: false) }).first
+            let suite = configuration.childProposals.lazy.compactMap({ $0.firstMatch(in: offer, requireGroup: false) })
+                .first
         else { return actions + [.log("IKE_AUTH response has no usable Child SA proposal")] }
-        guard let (tsi, tsr) = acceptNarrowed(p) else { return actions + [.log("IKE_AUTH response: traffic selectors outside ours")] }
-        let keys = makeChildKeys(suite: suite, inboundSPI: childSPI, outboundSPI: outSPI, shared: nil, nonceI: initNonce, nonceR: peerNonce, weInitiated: true, localTS: tsi, remoteTS: tsr)
+        guard let (tsi, tsr) = acceptNarrowed(p) else {
+            return actions + [.log("IKE_AUTH response: traffic selectors outside ours")]
+        }
+        let keys = makeChildKeys(
+            suite: suite,
+            inboundSPI: childSPI,
+            outboundSPI: outSPI,
+            shared: nil,
+            nonceI: initNonce,
+            nonceR: peerNonce,
+            weInitiated: true,
+            localTS: tsi,
+            remoteTS: tsr
+        )
         children.append(_ChildSA(keys: keys, suite: suite, createdAt: now))
         actions += [.installChildSA(keys), .log("Child SA established: \(keys)")]
         return actions
@@ -688,46 +1055,98 @@ public struct IKESAStateMachine: Sendable {
 
     // MARK: - CREATE_CHILD_SA (responder)
 
-    mutating func handleChildRequest(_ p: [Payload], messageID: UInt32, now: Double, rng: inout some RandomNumberGenerator) -> [IKEAction] {
+    mutating func handleChildRequest(
+        _ p: [Payload],
+        messageID: UInt32,
+        now: Double,
+        rng: inout some RandomNumberGenerator
+    ) -> [IKEAction] {
         var oldChild: _ChildSA?
         if let rekey = p.notifies(.rekeySA).first {
             let spi = rekey.spi.count == 4 ? rekey.spi.reduce(0) { $0 << 8 | UInt32($1) } : 0
             guard let c = children.first(where: { $0.keys.outboundSPI == spi }) else {
-                return respond(.createChildSA, messageID: messageID, payloads: [.notify(NotifyRepr(.childSANotFound, protocolID: 3, spi: rekey.spi))], retiring: false, rng: &rng)
+                return respond(
+                    .createChildSA,
+                    messageID: messageID,
+                    payloads: [.notify(NotifyRepr(.childSANotFound, protocolID: 3, spi: rekey.spi))],
+                    retiring: false,
+                    rng: &rng
+                )
                     + [.notifySent(.childSANotFound, exchange: .createChildSA)]
             }
             oldChild = c
         }
         guard let peerNonce = p.nonce else {
-            return respond(.createChildSA, messageID: messageID, payloads: [.notify(NotifyRepr(.invalidSyntax))], retiring: false, rng: &rng)
+            return respond(
+                .createChildSA,
+                messageID: messageID,
+                payloads: [.notify(NotifyRepr(.invalidSyntax))],
+                retiring: false,
+                rng: &rng
+            )
                 + [.notifySent(.invalidSyntax, exchange: .createChildSA)]
         }
         switch selectChild(p, requireGroup: true) {
         case .failure(let notify, let why):
             var data: [UInt8] = []
-            if notify == .invalidKEPayload, let g = configuration.childProposals.first?.groups.first { data = be16(g.rawValue) }
-            return respond(.createChildSA, messageID: messageID, payloads: [.notify(NotifyRepr(notify, data: data))], retiring: false, rng: &rng)
+            if notify == .invalidKEPayload, let g = configuration.childProposals.first?.groups.first {
+                data = be16(g.rawValue)
+            }
+            return respond(
+                .createChildSA,
+                messageID: messageID,
+                payloads: [.notify(NotifyRepr(notify, data: data))],
+                retiring: false,
+                rng: &rng
+            )
                 + [.notifySent(notify, exchange: .createChildSA), .log("CREATE_CHILD_SA refused: \(why)")]
         case .success(let suite, let outSPI, let tsi, let tsr, let number):
             var shared: [UInt8]? = nil
             var kePayload: [Payload] = []
             if let g = suite.group {
                 guard let (kg, data) = p.keyExchange, kg == g.rawValue else {
-                    return respond(.createChildSA, messageID: messageID, payloads: [.notify(NotifyRepr(.invalidKEPayload, data: be16(g.rawValue)))], retiring: false, rng: &rng)
+                    return respond(
+                        .createChildSA,
+                        messageID: messageID,
+                        payloads: [.notify(NotifyRepr(.invalidKEPayload, data: be16(g.rawValue)))],
+                        retiring: false,
+                        rng: &rng
+                    )
                         + [.notifySent(.invalidKEPayload, exchange: .createChildSA)]
                 }
                 let ke = KeyExchangePrivateKey(group: g, using: &rng)
                 guard let s = try? ke.sharedSecret(with: data) else {
-                    return respond(.createChildSA, messageID: messageID, payloads: [.notify(NotifyRepr(.invalidSyntax))], retiring: false, rng: &rng)
+                    return respond(
+                        .createChildSA,
+                        messageID: messageID,
+                        payloads: [.notify(NotifyRepr(.invalidSyntax))],
+                        retiring: false,
+                        rng: &rng
+                    )
                 }
                 shared = s
                 kePayload = [.keyExchange(group: g.rawValue, data: ke.publicValue)]
             }
             let inSPI = rng.nonZeroUInt32()
             let nonce = rng.bytes(32)
-            let keys = makeChildKeys(suite: suite, inboundSPI: inSPI, outboundSPI: outSPI, shared: shared, nonceI: peerNonce, nonceR: nonce, weInitiated: false, localTS: tsr, remoteTS: tsi)
+            let keys = makeChildKeys(
+                suite: suite,
+                inboundSPI: inSPI,
+                outboundSPI: outSPI,
+                shared: shared,
+                nonceI: peerNonce,
+                nonceR: nonce,
+                weInitiated: false,
+                localTS: tsr,
+                remoteTS: tsi
+            )
             children.append(_ChildSA(keys: keys, suite: suite, createdAt: now))
-            let reply: [Payload] = [.securityAssociation([ProposalRepr(number: number, child: suite.proposal, spi: inSPI, includeGroups: true)]), .nonce(nonce)]
+            let reply: [Payload] =
+                [
+                    .securityAssociation([
+                        ProposalRepr(number: number, child: suite.proposal, spi: inSPI, includeGroups: true)
+                    ]), .nonce(nonce),
+                ]
                 + kePayload + [.trafficSelectorInitiator(tsi), .trafficSelectorResponder(tsr)]
             let what = oldChild.map { "rekeyed Child SA \(hex32($0.keys.inboundSPI))" } ?? "new Child SA"
             return respond(.createChildSA, messageID: messageID, payloads: reply, retiring: false, rng: &rng)
@@ -735,39 +1154,87 @@ public struct IKESAStateMachine: Sendable {
         }
     }
 
-    mutating func handleIKERekeyRequest(_ p: [Payload], messageID: UInt32, now: Double, rng: inout some RandomNumberGenerator) -> [IKEAction] {
-        guard let old = current, let offers = p.securityAssociation, let peerNonce = p.nonce, let (keGroup, keData) = p.keyExchange else {
-            return respond(.createChildSA, messageID: messageID, payloads: [.notify(NotifyRepr(.invalidSyntax))], retiring: false, rng: &rng)
+    mutating func handleIKERekeyRequest(
+        _ p: [Payload],
+        messageID: UInt32,
+        now: Double,
+        rng: inout some RandomNumberGenerator
+    ) -> [IKEAction] {
+        guard let old = current, let offers = p.securityAssociation, let peerNonce = p.nonce,
+            let (keGroup, keData) = p.keyExchange
+        else {
+            return respond(
+                .createChildSA,
+                messageID: messageID,
+                payloads: [.notify(NotifyRepr(.invalidSyntax))],
+                retiring: false,
+                rng: &rng
+            )
                 + [.notifySent(.invalidSyntax, exchange: .createChildSA)]
         }
         var chosen: (IKESuite, ProposalRepr)?
         search: for mine in configuration.ikeProposals {
             for offer in offers where offer.spi.count == 8 {
-                if let o = offer.ikeProposal, let s = mine.firstMatch(in: o) { chosen = (s, offer); break search }
+                if let o = offer.ikeProposal, let s = mine.firstMatch(in: o) {
+                    chosen = (s, offer)
+                    break search
+                }
             }
         }
         guard let (suite, offer) = chosen else {
-            return respond(.createChildSA, messageID: messageID, payloads: [.notify(NotifyRepr(.noProposalChosen))], retiring: false, rng: &rng)
+            return respond(
+                .createChildSA,
+                messageID: messageID,
+                payloads: [.notify(NotifyRepr(.noProposalChosen))],
+                retiring: false,
+                rng: &rng
+            )
                 + [.notifySent(.noProposalChosen, exchange: .createChildSA)]
         }
         guard suite.group.rawValue == keGroup else {
-            return respond(.createChildSA, messageID: messageID, payloads: [.notify(NotifyRepr(.invalidKEPayload, data: be16(suite.group.rawValue)))], retiring: false, rng: &rng)
+            return respond(
+                .createChildSA,
+                messageID: messageID,
+                payloads: [.notify(NotifyRepr(.invalidKEPayload, data: be16(suite.group.rawValue)))],
+                retiring: false,
+                rng: &rng
+            )
                 + [.notifySent(.invalidKEPayload, exchange: .createChildSA)]
         }
         let ke = KeyExchangePrivateKey(group: suite.group, using: &rng)
         guard let shared = try? ke.sharedSecret(with: keData) else {
-            return respond(.createChildSA, messageID: messageID, payloads: [.notify(NotifyRepr(.invalidSyntax))], retiring: false, rng: &rng)
+            return respond(
+                .createChildSA,
+                messageID: messageID,
+                payloads: [.notify(NotifyRepr(.invalidSyntax))],
+                retiring: false,
+                rng: &rng
+            )
         }
         let peerSPI = offer.spi.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
         let mySPI = rng.nonZeroUInt64()
         let nonce = rng.bytes(32)
         let reply: [Payload] = [
-            .securityAssociation([ProposalRepr(number: offer.number, ike: suite.proposal, spi: be64(mySPI))]), .nonce(nonce),
+            .securityAssociation([ProposalRepr(number: offer.number, ike: suite.proposal, spi: be64(mySPI))]),
+            .nonce(nonce),
             .keyExchange(group: suite.group.rawValue, data: ke.publicValue),
         ]
         let actions = respond(.createChildSA, messageID: messageID, payloads: reply, retiring: false, rng: &rng)
-        let skeyseed = KeyDerivation.skeyseed(prf: suite.prf, sharedSecret: shared, nonceI: peerNonce, nonceR: nonce, rekeying: (old.suite.prf, old.keys.d))
-        let keys = KeyDerivation.ikeSAKeys(suite: suite, skeyseed: skeyseed, nonceI: peerNonce, nonceR: nonce, spiI: peerSPI, spiR: mySPI)
+        let skeyseed = KeyDerivation.skeyseed(
+            prf: suite.prf,
+            sharedSecret: shared,
+            nonceI: peerNonce,
+            nonceR: nonce,
+            rekeying: (old.suite.prf, old.keys.d)
+        )
+        let keys = KeyDerivation.ikeSAKeys(
+            suite: suite,
+            skeyseed: skeyseed,
+            nonceI: peerNonce,
+            nonceR: nonce,
+            spiI: peerSPI,
+            spiR: mySPI
+        )
         // The old SA stays until the peer deletes it; responses to its retransmissions come from `retiring`.
         retiring = current
         current = _IKESAContext(spiI: peerSPI, spiR: mySPI, weAreInitiator: false, suite: suite, keys: keys)
@@ -784,7 +1251,9 @@ public struct IKESAStateMachine: Sendable {
 
     /// Chooses a Child SA proposal and narrows the traffic selectors (RFC 7296 §2.7, §2.9) as responder.
     func selectChild(_ p: [Payload], requireGroup: Bool) -> _ChildSelection {
-        guard let offers = p.securityAssociation, let tsi = p.trafficSelectorsInitiator, let tsr = p.trafficSelectorsResponder else {
+        guard let offers = p.securityAssociation, let tsi = p.trafficSelectorsInitiator,
+            let tsr = p.trafficSelectorsResponder
+        else {
             return .failure(.invalidSyntax, "SA, TSi or TSr missing")
         }
         var chosen: (ChildSuite, ProposalRepr)?
@@ -792,7 +1261,10 @@ public struct IKESAStateMachine: Sendable {
         search: for mine in configuration.childProposals {
             for offer in offers {
                 guard let o = offer.childProposal, offer.espSPI != nil else { continue }
-                if let s = mine.firstMatch(in: o, requireGroup: requireGroup) { chosen = (s, offer); break search }
+                if let s = mine.firstMatch(in: o, requireGroup: requireGroup) {
+                    chosen = (s, offer)
+                    break search
+                }
                 if requireGroup, mine.firstMatch(in: o, requireGroup: false) != nil { groupMismatch = true }
             }
         }
@@ -807,7 +1279,10 @@ public struct IKESAStateMachine: Sendable {
         let narrowedI = narrow(tsi, to: configuration.remoteTrafficSelectors)
         let narrowedR = narrow(tsr, to: configuration.localTrafficSelectors)
         guard !narrowedI.isEmpty, !narrowedR.isEmpty else {
-            return .failure(.tsUnacceptable, "TSi \(tsi) / TSr \(tsr) do not meet local \(configuration.localTrafficSelectors) / remote \(configuration.remoteTrafficSelectors)")
+            return .failure(
+                .tsUnacceptable,
+                "TSi \(tsi) / TSr \(tsr) do not meet local \(configuration.localTrafficSelectors) / remote \(configuration.remoteTrafficSelectors)"
+            )
         }
         return .success(suite, outSPI: offer.espSPI!, tsi: narrowedI, tsr: narrowedR, number: offer.number)
     }
@@ -824,27 +1299,53 @@ public struct IKESAStateMachine: Sendable {
 
     /// As initiator: the responder may narrow, but never widen, our selectors.
     func acceptNarrowed(_ p: [Payload]) -> (tsi: [TrafficSelector], tsr: [TrafficSelector])? {
-        guard let tsi = p.trafficSelectorsInitiator, let tsr = p.trafficSelectorsResponder, !tsi.isEmpty, !tsr.isEmpty else { return nil }
-        let ok = tsi.allSatisfy { t in configuration.localTrafficSelectors.contains { $0.contains(t) } }
+        guard let tsi = p.trafficSelectorsInitiator, let tsr = p.trafficSelectorsResponder, !tsi.isEmpty, !tsr.isEmpty
+        else { return nil }
+        let ok =
+            tsi.allSatisfy { t in configuration.localTrafficSelectors.contains { $0.contains(t) } }
             && tsr.allSatisfy { t in configuration.remoteTrafficSelectors.contains { $0.contains(t) } }
         return ok ? (tsi, tsr) : nil
     }
 
     func childProposalReprs(spi: UInt32, includeGroups: Bool) -> [ProposalRepr] {
-        configuration.childProposals.enumerated().map { ProposalRepr(number: UInt8($0.offset + 1), child: $0.element, spi: spi, includeGroups: includeGroups) }
+        configuration.childProposals.enumerated().map {
+            ProposalRepr(number: UInt8($0.offset + 1), child: $0.element, spi: spi, includeGroups: includeGroups)
+        }
     }
 
     func makeChildKeys(
-        suite: ChildSuite, inboundSPI: UInt32, outboundSPI: UInt32, shared: [UInt8]?, nonceI: [UInt8], nonceR: [UInt8], weInitiated: Bool,
-        localTS: [TrafficSelector], remoteTS: [TrafficSelector]
+        suite: ChildSuite,
+        inboundSPI: UInt32,
+        outboundSPI: UInt32,
+        shared: [UInt8]?,
+        nonceI: [UInt8],
+        nonceR: [UInt8],
+        weInitiated: Bool,
+        localTS: [TrafficSelector],
+        remoteTS: [TrafficSelector]
     ) -> ChildSAKeys {
         let ctx = current!
-        let (i2r, r2i) = KeyDerivation.childSAKeys(prf: ctx.suite.prf, skD: ctx.keys.d, suite: suite, sharedSecret: shared, nonceI: nonceI, nonceR: nonceR)
+        let (i2r, r2i) = KeyDerivation.childSAKeys(
+            prf: ctx.suite.prf,
+            skD: ctx.keys.d,
+            suite: suite,
+            sharedSecret: shared,
+            nonceI: nonceI,
+            nonceR: nonceR
+        )
         return ChildSAKeys(
-            inboundSPI: inboundSPI, outboundSPI: outboundSPI, encryption: suite.encryption, integrity: suite.integrity,
-            extendedSequenceNumbers: suite.extendedSequenceNumbers, inbound: weInitiated ? r2i : i2r, outbound: weInitiated ? i2r : r2i,
-            localTrafficSelectors: localTS, remoteTrafficSelectors: remoteTS, lifetime: configuration.childLifetime,
-            udpEncapsulation: natDetected || configuration.forceUDPEncapsulation)
+            inboundSPI: inboundSPI,
+            outboundSPI: outboundSPI,
+            encryption: suite.encryption,
+            integrity: suite.integrity,
+            extendedSequenceNumbers: suite.extendedSequenceNumbers,
+            inbound: weInitiated ? r2i : i2r,
+            outbound: weInitiated ? i2r : r2i,
+            localTrafficSelectors: localTS,
+            remoteTrafficSelectors: remoteTS,
+            lifetime: configuration.childLifetime,
+            udpEncapsulation: natDetected || configuration.forceUDPEncapsulation
+        )
     }
 
     // MARK: - Sending
@@ -855,32 +1356,64 @@ public struct IKESAStateMachine: Sendable {
     }
 
     mutating func sendRequest(
-        _ exchange: ExchangeType, payloads: [Payload], pending: _Pending, onRetiring: Bool = false, now: Double,
+        _ exchange: ExchangeType,
+        payloads: [Payload],
+        pending: _Pending,
+        onRetiring: Bool = false,
+        now: Double,
         rng: inout some RandomNumberGenerator
     ) -> [IKEAction] {
         guard var ctx = onRetiring ? retiring : current else { return [] }
         let header = IKEHeader(
-            initiatorSPI: ctx.spiI, responderSPI: ctx.spiR, exchangeType: exchange.rawValue, flags: ctx.weAreInitiator ? 0x08 : 0,
-            messageID: ctx.nextRequestID)
-        guard let bytes = try? IKEMessage(header: header, payloads: payloads, isEncrypted: true).encode(protection: ctx.sendProtection, using: &rng) else {
+            initiatorSPI: ctx.spiI,
+            responderSPI: ctx.spiR,
+            exchangeType: exchange.rawValue,
+            flags: ctx.weAreInitiator ? 0x08 : 0,
+            messageID: ctx.nextRequestID
+        )
+        guard
+            let bytes = try? IKEMessage(header: header, payloads: payloads, isEncrypted: true).encode(
+                protection: ctx.sendProtection,
+                using: &rng
+            )
+        else {
             return [.log("could not encrypt \(exchange) request")]
         }
         outstanding = _Outstanding(
-            messageID: ctx.nextRequestID, bytes: bytes, pending: pending, sentAt: now, retransmits: 0,
-            deadline: now + configuration.retransmitTimeout, onRetiring: onRetiring)
+            messageID: ctx.nextRequestID,
+            bytes: bytes,
+            pending: pending,
+            sentAt: now,
+            retransmits: 0,
+            deadline: now + configuration.retransmitTimeout,
+            onRetiring: onRetiring
+        )
         ctx.nextRequestID &+= 1
         if onRetiring { retiring = ctx } else { current = ctx }
         return [.send(OutgoingDatagram(message: bytes, localPort: localPort, remote: remote))]
     }
 
     mutating func respond(
-        _ exchange: ExchangeType, messageID: UInt32, payloads: [Payload], retiring onRetiring: Bool, rng: inout some RandomNumberGenerator
+        _ exchange: ExchangeType,
+        messageID: UInt32,
+        payloads: [Payload],
+        retiring onRetiring: Bool,
+        rng: inout some RandomNumberGenerator
     ) -> [IKEAction] {
         guard var ctx = onRetiring ? retiring : current else { return [] }
         let header = IKEHeader(
-            initiatorSPI: ctx.spiI, responderSPI: ctx.spiR, exchangeType: exchange.rawValue, flags: (ctx.weAreInitiator ? 0x08 : 0) | 0x20,
-            messageID: messageID)
-        guard let bytes = try? IKEMessage(header: header, payloads: payloads, isEncrypted: true).encode(protection: ctx.sendProtection, using: &rng) else {
+            initiatorSPI: ctx.spiI,
+            responderSPI: ctx.spiR,
+            exchangeType: exchange.rawValue,
+            flags: (ctx.weAreInitiator ? 0x08 : 0) | 0x20,
+            messageID: messageID
+        )
+        guard
+            let bytes = try? IKEMessage(header: header, payloads: payloads, isEncrypted: true).encode(
+                protection: ctx.sendProtection,
+                using: &rng
+            )
+        else {
             return [.log("could not encrypt \(exchange) response")]
         }
         ctx.lastResponse = (messageID, bytes)
@@ -897,7 +1430,9 @@ public struct IKESAStateMachine: Sendable {
 
     mutating func close(reason: String) -> [IKEAction] {
         guard state != .closed else { return [] }
-        var actions: [IKEAction] = children.map { .removeChildSA(inboundSPI: $0.keys.inboundSPI, outboundSPI: $0.keys.outboundSPI) }
+        var actions: [IKEAction] = children.map {
+            .removeChildSA(inboundSPI: $0.keys.inboundSPI, outboundSPI: $0.keys.outboundSPI)
+        }
         children = []
         outstanding = nil
         actions += transition(to: .closed, reason: reason)
@@ -945,7 +1480,10 @@ func be16(_ v: UInt16) -> [UInt8] { [UInt8(v >> 8), UInt8(truncatingIfNeeded: v)
 func be32(_ v: UInt32) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: v >> (24 - 8 * UInt32($0))) } }
 func be64(_ v: UInt64) -> [UInt8] { (0..<8).map { UInt8(truncatingIfNeeded: v >> (56 - 8 * UInt64($0))) } }
 func hex32(_ v: UInt32) -> String { String(v, radix: 16).leftPadded8 }
-func hex64(_ v: UInt64) -> String { let s = String(v, radix: 16); return String(repeating: "0", count: max(0, 16 - s.count)) + s }
+func hex64(_ v: UInt64) -> String {
+    let s = String(v, radix: 16)
+    return String(repeating: "0", count: max(0, 16 - s.count)) + s
+}
 
 extension String {
     var leftPadded8: String { String(repeating: "0", count: max(0, 8 - count)) + self }
@@ -966,14 +1504,28 @@ extension Array where Element == Payload {
     var notifyList: [NotifyRepr] { compactMap { if case .notify(let n) = $0 { n } else { nil } } }
     func notifies(_ type: NotifyType) -> [NotifyRepr] { notifyList.filter { $0.type == type } }
     var deletes: [DeleteRepr] { compactMap { if case .delete(let d) = $0 { d } else { nil } } }
-    var securityAssociation: [ProposalRepr]? { lazy.compactMap { if case .securityAssociation(let s) = $0 { s } else { nil } }.first }
-    var keyExchange: (UInt16, [UInt8])? { lazy.compactMap { if case .keyExchange(let g, let d) = $0 { (g, d) } else { nil } }.first }
+    var securityAssociation: [ProposalRepr]? {
+        lazy.compactMap { if case .securityAssociation(let s) = $0 { s } else { nil } }.first
+    }
+    var keyExchange: (UInt16, [UInt8])? {
+        lazy.compactMap { if case .keyExchange(let g, let d) = $0 { (g, d) } else { nil } }.first
+    }
     var nonce: [UInt8]? { lazy.compactMap { if case .nonce(let n) = $0 { n } else { nil } }.first }
-    var identificationInitiator: Identification? { lazy.compactMap { if case .identificationInitiator(let i) = $0 { i } else { nil } }.first }
-    var identificationResponder: Identification? { lazy.compactMap { if case .identificationResponder(let i) = $0 { i } else { nil } }.first }
-    var authentication: (UInt8, [UInt8])? { lazy.compactMap { if case .authentication(let m, let d) = $0 { (m, d) } else { nil } }.first }
-    var trafficSelectorsInitiator: [TrafficSelector]? { lazy.compactMap { if case .trafficSelectorInitiator(let t) = $0 { t } else { nil } }.first }
-    var trafficSelectorsResponder: [TrafficSelector]? { lazy.compactMap { if case .trafficSelectorResponder(let t) = $0 { t } else { nil } }.first }
+    var identificationInitiator: Identification? {
+        lazy.compactMap { if case .identificationInitiator(let i) = $0 { i } else { nil } }.first
+    }
+    var identificationResponder: Identification? {
+        lazy.compactMap { if case .identificationResponder(let i) = $0 { i } else { nil } }.first
+    }
+    var authentication: (UInt8, [UInt8])? {
+        lazy.compactMap { if case .authentication(let m, let d) = $0 { (m, d) } else { nil } }.first
+    }
+    var trafficSelectorsInitiator: [TrafficSelector]? {
+        lazy.compactMap { if case .trafficSelectorInitiator(let t) = $0 { t } else { nil } }.first
+    }
+    var trafficSelectorsResponder: [TrafficSelector]? {
+        lazy.compactMap { if case .trafficSelectorResponder(let t) = $0 { t } else { nil } }.first
+    }
 }
 
 extension IKESAStateMachine: CustomStringConvertible, CustomReflectable {
