@@ -18,9 +18,13 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "IPAddressing", targets: ["IPAddressing"]),
+        .library(name: "Persistence", targets: ["Persistence"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // MARK: Layer 0
@@ -41,6 +45,29 @@ let package = Package(
         .testTarget(name: "IKEv2Tests", dependencies: ["IKEv2"], swiftSettings: strictSettings),
         .target(name: "ESP", dependencies: ["IPAddressing", "IPsecCrypto"], swiftSettings: strictSettings),
         .testTarget(name: "ESPTests", dependencies: ["ESP"], swiftSettings: strictSettings),
+
+        // MARK: Layer 2: Persistence (ResourceStore: in-memory, SQLite via GRDB, PostgreSQL via postgres-nio)
+        .target(
+            name: "Persistence",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Not part of the product: writes records and acknowledges each on stdout, so tests can kill -9 it.
+        .executableTarget(
+            name: "persistence-probe",
+            dependencies: ["Persistence"],
+            path: "Sources/PersistenceProbe",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "PersistenceTests",
+            dependencies: ["Persistence", "persistence-probe"],
+            swiftSettings: strictSettings
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
