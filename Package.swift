@@ -59,13 +59,17 @@ let package = Package(
         // Not part of the product: writes records and acknowledges each on stdout, so tests can kill -9 it.
         .executableTarget(
             name: "persistence-probe",
-            dependencies: ["Persistence"],
+            dependencies: ["Persistence", .product(name: "PostgresNIO", package: "postgres-nio")],
             path: "Sources/PersistenceProbe",
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "PersistenceTests",
-            dependencies: ["Persistence", "persistence-probe"],
+            dependencies: [
+                "Persistence", "persistence-probe",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
     ],

@@ -20,7 +20,7 @@ public struct WriteBatch: Sendable, Hashable {
         /// fails with ``StoreError/conflict(kind:id:expected:actual:)`` if another write came first.
         case update(kind: String, id: String, document: Data, expectedVersion: Int64)
         /// Deletes the resource; with `expectedVersion`, only if it is still at that version.
-        case delete(kind: String, id: String, expectedVersion: Int64?)
+        case delete(kind: String, id: String, expectedVersion: Int64? = nil)
 
         /// The resource this operation writes.
         public var key: ResourceKey {
