@@ -199,28 +199,40 @@ final class PostgresTestServer: Sendable {
     }
 
     /// Runs a PostgreSQL tool as the server's user and fails with its output if it fails.
+    ///
+    /// Uses posix_spawn and waitpid rather than Foundation's Process: pg_ctl leaves the server running with
+    /// inherited descriptors, and Process would wait for those to close before noticing that pg_ctl exited.
     private static func run(_ tool: String, _ arguments: [String]) throws {
-        let process = Process()
+        var argv: [String]
         if let user = runAsUser {
             let runuser = ["/usr/sbin/runuser", "/sbin/runuser"].first { FileManager.default.isExecutableFile(atPath: $0) }
             guard let runuser else { throw SetupError(description: "runuser not found (needed to run PostgreSQL as '\(user)')") }
-            process.executableURL = URL(fileURLWithPath: runuser)
-            process.arguments = ["-u", user, "--", tool] + arguments
+            argv = [runuser, "-u", user, "--", tool] + arguments
         } else {
-            process.executableURL = URL(fileURLWithPath: tool)
-            process.arguments = arguments
+            argv = [tool] + arguments
         }
-        process.currentDirectoryURL = URL(fileURLWithPath: "/tmp")
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+        let outputPath = "/tmp/meridian-pg-tool-\(UUID().uuidString).log"
+        defer { try? FileManager.default.removeItem(atPath: outputPath) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var cArguments = argv.map { strdup($0) } + [nil]
+        defer { for pointer in cArguments { free(pointer) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, argv[0], &actions, nil, &cArguments, environ)
+        guard spawned == 0 else { throw SetupError(description: "cannot start \(argv[0]): errno \(spawned)") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        let exited = (status & 0x7f) == 0
+        let code = (status >> 8) & 0xff
+        guard exited && code == 0 else {
             throw SetupError(
                 description: "\((tool as NSString).lastPathComponent) \(arguments.joined(separator: " ")) "
-                    + "exited with \(process.terminationStatus):\n\(text)"
+                    + "failed (wait status \(status)):\n\(text)"
             )
         }
     }
@@ -254,3 +266,4 @@ func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async 
         thread.start()
     }
 }
+

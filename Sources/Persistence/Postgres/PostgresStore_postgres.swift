@@ -528,6 +528,12 @@ public final class PostgresStore: ResourceStore {
         switch error {
         case let error as StoreError:
             return error
+        case let error as PostgresTransactionError:
+            // The transaction was rolled back; report why it failed, not the wrapper.
+            if let cause = error.closureError ?? error.commitError ?? error.beginError {
+                return storeError(cause, what)
+            }
+            return .storageFailure("\(what): \(error)")
         case let error as PSQLError:
             if let info = error.serverInfo, let message = info[.message] {
                 let state = info[.sqlState].map { " (SQLSTATE \($0))" } ?? ""
