@@ -102,7 +102,7 @@ final class PostgresTestServer: Sendable {
     /// The user the server runs as: the current one, or `nobody` when the tests run as root.
     private static var runAsUser: String? { getuid() == 0 ? "nobody" : nil }
 
-    static func start() throws -> PostgresTestServer {
+    static func start(binDirectory: String = PostgresTestServer.binDirectory) throws -> PostgresTestServer {
         let postgres = "\(binDirectory)/postgres"
         guard FileManager.default.isExecutableFile(atPath: postgres) else {
             throw SetupError(
