@@ -23,12 +23,16 @@ let package = Package(
         .library(name: "Reachability", targets: ["Reachability"]),
         .library(name: "MeridianTestSupport", targets: ["MeridianTestSupport"]),
         .library(name: "TopologyFile", targets: ["TopologyFile"]),
+        .library(name: "Persistence", targets: ["Persistence"]),
         .executable(name: "meridian", targets: ["meridian"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // MARK: Layer 0
@@ -102,6 +106,33 @@ let package = Package(
             name: "MeridianCLITests",
             dependencies: ["meridian", "TopologyFile"],
             exclude: ["Fixtures"],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: Layer 2: Persistence (ResourceStore: in-memory, SQLite via GRDB, PostgreSQL via postgres-nio)
+        .target(
+            name: "Persistence",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Not part of the product: writes records and acknowledges each on stdout, so tests can kill -9 it.
+        .executableTarget(
+            name: "persistence-probe",
+            dependencies: ["Persistence", .product(name: "PostgresNIO", package: "postgres-nio")],
+            path: "Sources/PersistenceProbe",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "PersistenceTests",
+            dependencies: [
+                "Persistence", "persistence-probe",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
     ],
