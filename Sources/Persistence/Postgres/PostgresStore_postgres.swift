@@ -66,6 +66,12 @@ public final class PostgresStore: ResourceStore {
         }
     }
 
+    deinit {
+        // A store dropped without close() still stops its background tasks (they hold no reference to it).
+        listener.cancel()
+        runner.cancel()
+    }
+
     /// Stops listening and closes every connection.
     ///
     /// The store must not be used afterwards.
