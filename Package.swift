@@ -130,6 +130,7 @@ let package = Package(
             name: "PersistenceTests",
             dependencies: [
                 "Persistence", "persistence-probe",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -31,7 +31,11 @@ public protocol ResourceStore: Sendable {
     func commit(_ batch: WriteBatch) async throws(StoreError) -> CommitResult
 
     /// Returns the live (not yet expired) idempotency record for this key, if any.
-    func idempotencyRecord(clientToken: String, action: String, caller: String) async throws(StoreError)
+    func idempotencyRecord(
+        clientToken: String,
+        action: String,
+        caller: String
+    ) async throws(StoreError)
         -> IdempotencyRecord?
 
     /// Deletes idempotency records that have expired; returns how many.

@@ -35,7 +35,10 @@ case "postgres" where arguments.count == 5:
     do {
         store = try await PostgresStore(
             configuration: PostgresClient.Configuration(
-                unixSocketPath: arguments[1], username: arguments[3], password: nil, database: arguments[2]
+                unixSocketPath: arguments[1],
+                username: arguments[3],
+                password: nil,
+                database: arguments[2]
             )
         )
     } catch {
@@ -59,12 +62,22 @@ for n in 1...count {
     let payload = String(repeating: "x", count: 512)
     let batch = WriteBatch(
         [
-            .create(kind: "Probe", id: "probe-\(n)", regionID: "probe", document: Data("{\"n\":\(n),\"p\":\"\(payload)\"}".utf8)),
+            .create(
+                kind: "Probe",
+                id: "probe-\(n)",
+                regionID: "probe",
+                document: Data("{\"n\":\(n),\"p\":\"\(payload)\"}".utf8)
+            ),
             .create(kind: "ProbeTwin", id: "twin-\(n)", regionID: "probe", document: Data("{\"n\":\(n)}".utf8)),
         ],
         idempotency: IdempotencyRecord(
-            clientToken: "token-\(n)", action: "Probe", caller: "probe", resourceID: "probe-\(n)",
-            response: Data("\(n)".utf8), createdAt: now, expiresAt: now + 3600
+            clientToken: "token-\(n)",
+            action: "Probe",
+            caller: "probe",
+            resourceID: "probe-\(n)",
+            response: Data("\(n)".utf8),
+            createdAt: now,
+            expiresAt: now + 3600
         )
     )
     do {

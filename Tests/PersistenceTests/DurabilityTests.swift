@@ -20,7 +20,11 @@ struct DurabilityTests {
 
     /// Runs the probe, kills it with SIGKILL after `killAfter` acknowledgements (or runs `crash` then), and
     /// returns the highest acknowledged commit.
-    static func runProbe(_ arguments: [String], killAfter: Int, crash: (@Sendable () -> Void)? = nil) async throws -> Int {
+    static func runProbe(
+        _ arguments: [String],
+        killAfter: Int,
+        crash: (@Sendable () -> Void)? = nil
+    ) async throws -> Int {
         let path = probePath
         guard FileManager.default.isExecutableFile(atPath: path) else {
             throw PostgresTestServer.SetupError(
@@ -72,7 +76,10 @@ struct DurabilityTests {
                 if parts != [true, true, true] { missing.append(n) }
                 #expect(fields(of: probe)["n"] as? Int == n)
             } else {
-                #expect(parts == [true, true, true] || parts == [false, false, false], "commit \(n) half written: \(parts)")
+                #expect(
+                    parts == [true, true, true] || parts == [false, false, false],
+                    "commit \(n) half written: \(parts)"
+                )
             }
         }
         #expect(missing.isEmpty, "acknowledged commits missing after kill -9: \(missing.prefix(10))")
@@ -101,7 +108,10 @@ struct DurabilityTests {
             let store = try await PostgresStore(configuration: configuration)
             do {
                 let acknowledged = try await Self.runProbe(
-                    ["postgres", configuration.unixSocketPath!, configuration.database!, configuration.username, "100000"],
+                    [
+                        "postgres", configuration.unixSocketPath!, configuration.database!, configuration.username,
+                        "100000",
+                    ],
                     killAfter: Self.randomKillPoint()
                 )
                 try await Self.verify(store, acknowledged: acknowledged)

@@ -36,19 +36,21 @@ struct PostgresReplicaTests {
                 let changes = reader.watchChanges(after: start, pollInterval: .seconds(60))
                 let id = "vpc-round-\(round)"
                 let clock = ContinuousClock()
-                let began = clock.now
-                let seen = Task { () async throws -> ChangeRecord? in
-                    for try await change in changes where change.id == id { return change }
+                let seen = Task { () async throws -> (ChangeRecord, ContinuousClock.Instant)? in
+                    for try await change in changes where change.id == id { return (change, clock.now) }
                     return nil
                 }
                 try await Task.sleep(for: .milliseconds(50))  // the watcher has read the log once and waits
-                let written = clock.now
-                try await writer.commit(WriteBatch([.create(kind: "Vpc", id: id, regionID: "r", document: document([:]))]))
-                let change = try await withTimeout(seconds: 1) { try await seen.value }
+                try await writer.commit(
+                    WriteBatch([.create(kind: "Vpc", id: id, regionID: "r", document: document([:]))])
+                )
+                // From the writer's acknowledgement to the other replica's watcher yielding the change.
+                let acknowledged = clock.now
+                let result = try await withTimeout(seconds: 5) { try await seen.value }
                 seen.cancel()
-                let latency = clock.now - written
-                _ = began
-                #expect(change?.operation == .create)
+                let (change, seenAt) = try #require(result)
+                let latency = max(.zero, seenAt - acknowledged)
+                #expect(change.operation == .create)
                 #expect(latency < .seconds(1))
                 latencies.append(latency)
                 // The reader's store now returns the other replica's write.
@@ -77,7 +79,9 @@ struct PostgresReplicaTests {
                                         try await replica.commit(
                                             WriteBatch([
                                                 .update(
-                                                    kind: "Counter", id: "c-1", document: document(["n": n + 1]),
+                                                    kind: "Counter",
+                                                    id: "c-1",
+                                                    document: document(["n": n + 1]),
                                                     expectedVersion: current.version
                                                 )
                                             ])
@@ -122,7 +126,12 @@ struct PostgresReplicaTests {
                             for i in 0..<writesPerTask {
                                 try await replica.commit(
                                     WriteBatch([
-                                        .create(kind: "Vpc", id: "vpc-\(r)-\(t)-\(i)", regionID: "r", document: document([:]))
+                                        .create(
+                                            kind: "Vpc",
+                                            id: "vpc-\(r)-\(t)-\(i)",
+                                            regionID: "r",
+                                            document: document([:])
+                                        )
                                     ])
                                 )
                             }

@@ -7,11 +7,12 @@ import Testing
 import Glibc
 #endif
 
-/// A real PostgreSQL server for the tests: Debian's binaries, a fresh cluster in a temporary directory,
-/// running as an unprivileged user (PostgreSQL refuses root), reachable only through a Unix socket in that
-/// directory. Stopped by PID, and its directory removed, when the last test using it is done.
+/// A real PostgreSQL server for the tests, in a temporary directory.
 ///
-/// Without the server binaries the tests that need it fail and say how to get them: run `scripts/test.sh`.
+/// Debian's binaries run a fresh cluster as an unprivileged user (PostgreSQL refuses root), reachable only
+/// through a Unix socket in that directory. It is stopped by PID, and its directory removed, when the last
+/// test using it is done. Without the server binaries the tests that need it fail and say how to get them:
+/// run `scripts/test.sh`.
 final class PostgresTestServer: Sendable {
     static let binDirectory = ProcessInfo.processInfo.environment["MERIDIAN_PG_BIN"] ?? "/usr/lib/postgresql/15/bin"
     static let superuser = "meridian"
@@ -25,7 +26,10 @@ final class PostgresTestServer: Sendable {
 
     func configuration(database: String) -> PostgresClient.Configuration {
         PostgresClient.Configuration(
-            unixSocketPath: socketPath, username: Self.superuser, password: nil, database: database
+            unixSocketPath: socketPath,
+            username: Self.superuser,
+            password: nil,
+            database: database
         )
     }
 
@@ -116,7 +120,9 @@ final class PostgresTestServer: Sendable {
         let directory = String(cString: made)
         do {
             if let user = runAsUser {
-                guard let entry = getpwnam(user) else { throw SetupError(description: "no user '\(user)' on this machine") }
+                guard let entry = getpwnam(user) else {
+                    throw SetupError(description: "no user '\(user)' on this machine")
+                }
                 guard chown(directory, entry.pointee.pw_uid, entry.pointee.pw_gid) == 0 else {
                     throw SetupError(description: "chown \(directory) to \(user) failed: errno \(errno)")
                 }
@@ -205,8 +211,12 @@ final class PostgresTestServer: Sendable {
     private static func run(_ tool: String, _ arguments: [String]) throws {
         var argv: [String]
         if let user = runAsUser {
-            let runuser = ["/usr/sbin/runuser", "/sbin/runuser"].first { FileManager.default.isExecutableFile(atPath: $0) }
-            guard let runuser else { throw SetupError(description: "runuser not found (needed to run PostgreSQL as '\(user)')") }
+            let runuser = ["/usr/sbin/runuser", "/sbin/runuser"].first {
+                FileManager.default.isExecutableFile(atPath: $0)
+            }
+            guard let runuser else {
+                throw SetupError(description: "runuser not found (needed to run PostgreSQL as '\(user)')")
+            }
             argv = [runuser, "-u", user, "--", tool] + arguments
         } else {
             argv = [tool] + arguments
@@ -241,7 +251,10 @@ final class PostgresTestServer: Sendable {
     func execute(_ sql: String, database: String) async throws {
         let connection = try await PostgresConnection.connect(
             configuration: PostgresConnection.Configuration(
-                unixSocketPath: socketPath, username: Self.superuser, password: nil, database: database
+                unixSocketPath: socketPath,
+                username: Self.superuser,
+                password: nil,
+                database: database
             ),
             id: 1,
             logger: Logger(label: "meridian.tests.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
@@ -266,4 +279,3 @@ func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async 
         thread.start()
     }
 }
-

@@ -7,7 +7,9 @@ import Testing
 struct ResourceStoreContractTests {
     /// Every backend, or those named in MERIDIAN_STORE_BACKENDS (comma-separated), for debugging one of them.
     static let backends: [StoreBackend] = {
-        guard let names = ProcessInfo.processInfo.environment["MERIDIAN_STORE_BACKENDS"] else { return StoreBackend.allCases }
+        guard let names = ProcessInfo.processInfo.environment["MERIDIAN_STORE_BACKENDS"] else {
+            return StoreBackend.allCases
+        }
         return names.split(separator: ",").compactMap { StoreBackend(rawValue: String($0)) }
     }()
 
@@ -17,7 +19,12 @@ struct ResourceStoreContractTests {
     func createReadUpdateDelete(_ backend: StoreBackend) async throws {
         try await backend.withStore { store in
             var batch = WriteBatch()
-            batch.create(kind: "Vpc", id: "vpc-1", regionID: "cn-hangzhou", document: document(["CidrBlock": "10.0.0.0/8"]))
+            batch.create(
+                kind: "Vpc",
+                id: "vpc-1",
+                regionID: "cn-hangzhou",
+                document: document(["CidrBlock": "10.0.0.0/8"])
+            )
             let created = try await store.commit(batch)
             #expect(created.records.count == 1)
             #expect(created.records.first?.version == 1)
@@ -30,7 +37,14 @@ struct ResourceStoreContractTests {
             #expect(read.createdAt == read.updatedAt)
 
             let updated = try await store.commit(
-                WriteBatch([.update(kind: "Vpc", id: "vpc-1", document: document(["CidrBlock": "10.0.0.0/16"]), expectedVersion: 1)])
+                WriteBatch([
+                    .update(
+                        kind: "Vpc",
+                        id: "vpc-1",
+                        document: document(["CidrBlock": "10.0.0.0/16"]),
+                        expectedVersion: 1
+                    )
+                ])
             )
             let afterUpdate = try #require(try await store.get(kind: "Vpc", id: "vpc-1"))
             #expect(afterUpdate.version == 2)
@@ -71,12 +85,18 @@ struct ResourceStoreContractTests {
     @Test(arguments: backends)
     func writesToMissingOrExistingResourcesFailWithTheirNames(_ backend: StoreBackend) async throws {
         try await backend.withStore { store in
-            try await store.commit(WriteBatch([.create(kind: "Vpc", id: "vpc-1", regionID: "r", document: document([:]))]))
+            try await store.commit(
+                WriteBatch([.create(kind: "Vpc", id: "vpc-1", regionID: "r", document: document([:]))])
+            )
             await #expect(throws: StoreError.duplicateID(kind: "Vpc", id: "vpc-1")) {
-                try await store.commit(WriteBatch([.create(kind: "Vpc", id: "vpc-1", regionID: "r", document: document([:]))]))
+                try await store.commit(
+                    WriteBatch([.create(kind: "Vpc", id: "vpc-1", regionID: "r", document: document([:]))])
+                )
             }
             await #expect(throws: StoreError.notFound(kind: "Vpc", id: "vpc-2")) {
-                try await store.commit(WriteBatch([.update(kind: "Vpc", id: "vpc-2", document: document([:]), expectedVersion: 1)]))
+                try await store.commit(
+                    WriteBatch([.update(kind: "Vpc", id: "vpc-2", document: document([:]), expectedVersion: 1)])
+                )
             }
             await #expect(throws: StoreError.notFound(kind: "Vpc", id: "vpc-2")) {
                 try await store.commit(WriteBatch([.delete(kind: "Vpc", id: "vpc-2")]))
@@ -93,15 +113,24 @@ struct ResourceStoreContractTests {
     @Test(arguments: backends)
     func staleUpdateIsAConflictNamingBothVersions(_ backend: StoreBackend) async throws {
         try await backend.withStore { store in
-            try await store.commit(WriteBatch([.create(kind: "VSwitch", id: "vsw-1", regionID: "r", document: document(["n": 0]))]))
-            try await store.commit(WriteBatch([.update(kind: "VSwitch", id: "vsw-1", document: document(["n": 1]), expectedVersion: 1)]))
-            let stale = WriteBatch([.update(kind: "VSwitch", id: "vsw-1", document: document(["n": 99]), expectedVersion: 1)])
+            try await store.commit(
+                WriteBatch([.create(kind: "VSwitch", id: "vsw-1", regionID: "r", document: document(["n": 0]))])
+            )
+            try await store.commit(
+                WriteBatch([.update(kind: "VSwitch", id: "vsw-1", document: document(["n": 1]), expectedVersion: 1)])
+            )
+            let stale = WriteBatch([
+                .update(kind: "VSwitch", id: "vsw-1", document: document(["n": 99]), expectedVersion: 1)
+            ])
             do {
                 try await store.commit(stale)
                 Issue.record("a stale update was accepted")
             } catch let error as StoreError {
                 #expect(error == .conflict(kind: "VSwitch", id: "vsw-1", expected: 1, actual: 2))
-                #expect(error.description == "VSwitch 'vsw-1' was modified concurrently: expected version 1, but it is at version 2")
+                #expect(
+                    error.description
+                        == "VSwitch 'vsw-1' was modified concurrently: expected version 1, but it is at version 2"
+                )
             }
             #expect(fields(of: try await store.get(kind: "VSwitch", id: "vsw-1"))["n"] as? Int == 1)
         }
@@ -112,7 +141,9 @@ struct ResourceStoreContractTests {
         let workers = 6
         let incrementsEach = 8
         try await backend.withStore { store in
-            try await store.commit(WriteBatch([.create(kind: "Counter", id: "c-1", regionID: "r", document: document(["n": 0]))]))
+            try await store.commit(
+                WriteBatch([.create(kind: "Counter", id: "c-1", regionID: "r", document: document(["n": 0]))])
+            )
             let conflicts = try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<workers {
                     group.addTask {
@@ -125,7 +156,12 @@ struct ResourceStoreContractTests {
                                 do {
                                     try await store.commit(
                                         WriteBatch([
-                                            .update(kind: "Counter", id: "c-1", document: document(["n": n + 1]), expectedVersion: current.version)
+                                            .update(
+                                                kind: "Counter",
+                                                id: "c-1",
+                                                document: document(["n": n + 1]),
+                                                expectedVersion: current.version
+                                            )
                                         ])
                                     )
                                     break
@@ -155,11 +191,17 @@ struct ResourceStoreContractTests {
     @Test(arguments: backends)
     func batchThatFailsMidwayWritesNothing(_ backend: StoreBackend) async throws {
         try await backend.withStore { store in
-            try await store.commit(WriteBatch([.create(kind: "Vpc", id: "vpc-0", regionID: "r", document: document(["n": 0]))]))
+            try await store.commit(
+                WriteBatch([.create(kind: "Vpc", id: "vpc-0", regionID: "r", document: document(["n": 0]))])
+            )
             let before = try await store.latestChangeSequence()
             let token = IdempotencyRecord(
-                clientToken: "tok-1", action: "CreateVpc", caller: "ak-1", resourceID: "vpc-a",
-                response: Data("{}".utf8), createdAt: Date(timeIntervalSince1970: 1_800_000_000),
+                clientToken: "tok-1",
+                action: "CreateVpc",
+                caller: "ak-1",
+                resourceID: "vpc-a",
+                response: Data("{}".utf8),
+                createdAt: Date(timeIntervalSince1970: 1_800_000_000),
                 expiresAt: Date(timeIntervalSince1970: 1_900_000_000)
             )
             let failing = WriteBatch(
@@ -167,7 +209,8 @@ struct ResourceStoreContractTests {
                     .create(kind: "Vpc", id: "vpc-a", regionID: "r", document: document([:])),
                     .create(kind: "VSwitch", id: "vsw-a", regionID: "r", document: document([:])),
                     .update(kind: "Vpc", id: "vpc-0", document: document(["n": 1]), expectedVersion: 1),
-                    .update(kind: "Vpc", id: "vpc-0", document: document(["n": 2]), expectedVersion: 1),  // stale: fails
+                    // Stale: this one fails.
+                    .update(kind: "Vpc", id: "vpc-0", document: document(["n": 2]), expectedVersion: 1),
                     .create(kind: "VSwitch", id: "vsw-b", regionID: "r", document: document([:])),
                 ],
                 idempotency: token
@@ -253,22 +296,39 @@ struct ResourceStoreContractTests {
             let now = clock.now()
             func token(_ caller: String, response: String = "{\"VpcId\":\"vpc-1\"}") -> IdempotencyRecord {
                 IdempotencyRecord(
-                    clientToken: "tok-1", action: "CreateVpc", caller: caller, resourceID: "vpc-1",
-                    response: Data(response.utf8), createdAt: now, expiresAt: now + 3600
+                    clientToken: "tok-1",
+                    action: "CreateVpc",
+                    caller: caller,
+                    resourceID: "vpc-1",
+                    response: Data(response.utf8),
+                    createdAt: now,
+                    expiresAt: now + 3600
                 )
             }
             try await store.commit(
-                WriteBatch([.create(kind: "Vpc", id: "vpc-1", regionID: "r", document: document([:]))], idempotency: token("ak-1"))
+                WriteBatch(
+                    [.create(kind: "Vpc", id: "vpc-1", regionID: "r", document: document([:]))],
+                    idempotency: token("ak-1")
+                )
             )
-            let remembered = try #require(try await store.idempotencyRecord(clientToken: "tok-1", action: "CreateVpc", caller: "ak-1"))
+            let remembered = try #require(
+                try await store.idempotencyRecord(clientToken: "tok-1", action: "CreateVpc", caller: "ak-1")
+            )
             #expect(remembered == token("ak-1"))
-            #expect(try await store.idempotencyRecord(clientToken: "tok-1", action: "CreateVSwitch", caller: "ak-1") == nil)
+            #expect(
+                try await store.idempotencyRecord(clientToken: "tok-1", action: "CreateVSwitch", caller: "ak-1") == nil
+            )
             #expect(try await store.idempotencyRecord(clientToken: "tok-1", action: "CreateVpc", caller: "ak-2") == nil)
 
             // A second request with the same token loses the race as a whole: its resource is not written.
-            await #expect(throws: StoreError.clientTokenInUse(clientToken: "tok-1", action: "CreateVpc", caller: "ak-1")) {
+            await #expect(
+                throws: StoreError.clientTokenInUse(clientToken: "tok-1", action: "CreateVpc", caller: "ak-1")
+            ) {
                 try await store.commit(
-                    WriteBatch([.create(kind: "Vpc", id: "vpc-2", regionID: "r", document: document([:]))], idempotency: token("ak-1"))
+                    WriteBatch(
+                        [.create(kind: "Vpc", id: "vpc-2", regionID: "r", document: document([:]))],
+                        idempotency: token("ak-1")
+                    )
                 )
             }
             #expect(try await store.get(kind: "Vpc", id: "vpc-2") == nil)
@@ -282,14 +342,25 @@ struct ResourceStoreContractTests {
             #expect(try await store.idempotencyRecord(clientToken: "tok-1", action: "CreateVpc", caller: "ak-1") == nil)
             let later = clock.now()
             let replacement = IdempotencyRecord(
-                clientToken: "tok-1", action: "CreateVpc", caller: "ak-1", resourceID: "vpc-3",
-                response: Data("{\"VpcId\":\"vpc-3\"}".utf8), createdAt: later, expiresAt: later + 3600
+                clientToken: "tok-1",
+                action: "CreateVpc",
+                caller: "ak-1",
+                resourceID: "vpc-3",
+                response: Data("{\"VpcId\":\"vpc-3\"}".utf8),
+                createdAt: later,
+                expiresAt: later + 3600
             )
             try await store.commit(WriteBatch([], idempotency: replacement))
-            #expect(try await store.idempotencyRecord(clientToken: "tok-1", action: "CreateVpc", caller: "ak-1") == replacement)
+            #expect(
+                try await store.idempotencyRecord(clientToken: "tok-1", action: "CreateVpc", caller: "ak-1")
+                    == replacement
+            )
             #expect(try await store.purgeExpiredIdempotencyRecords() == 1)  // ak-2's record
             #expect(try await store.purgeExpiredIdempotencyRecords() == 0)
-            #expect(try await store.idempotencyRecord(clientToken: "tok-1", action: "CreateVpc", caller: "ak-1") == replacement)
+            #expect(
+                try await store.idempotencyRecord(clientToken: "tok-1", action: "CreateVpc", caller: "ak-1")
+                    == replacement
+            )
         }
     }
 
@@ -303,13 +374,17 @@ struct ResourceStoreContractTests {
                 try await store.commit(
                     WriteBatch([
                         .create(
-                            kind: "VSwitch", id: "vsw-\(String(format: "%02d", 22 - i))", regionID: region,
+                            kind: "VSwitch",
+                            id: "vsw-\(String(format: "%02d", 22 - i))",
+                            regionID: region,
                             document: document(["VpcId": i % 2 == 0 ? "vpc-even" : "vpc-odd", "Index": i])
                         )
                     ])
                 )
             }
-            try await store.commit(WriteBatch([.create(kind: "Vpc", id: "vpc-even", regionID: "cn-hangzhou", document: document([:]))]))
+            try await store.commit(
+                WriteBatch([.create(kind: "Vpc", id: "vpc-even", regionID: "cn-hangzhou", document: document([:]))])
+            )
             let expectedOrder = (0..<23).map { "vsw-\(String(format: "%02d", 22 - $0))" }
 
             let all = ResourceQuery(kind: "VSwitch")
@@ -334,24 +409,43 @@ struct ResourceStoreContractTests {
             #expect(byCursor == expectedOrder)
             #expect(slices == 4)
 
-            let shanghai = try await store.list(ResourceQuery(kind: "VSwitch", regionID: "cn-shanghai"), page: PageRequest(size: 100))
+            let shanghai = try await store.list(
+                ResourceQuery(kind: "VSwitch", regionID: "cn-shanghai"),
+                page: PageRequest(size: 100)
+            )
             #expect(shanghai.totalCount == 8)
             #expect(shanghai.records.allSatisfy { $0.regionID == "cn-shanghai" })
 
-            let even = try await store.list(ResourceQuery(kind: "VSwitch", fields: ["VpcId": "vpc-even"]), page: PageRequest(size: 100))
-            #expect(even.records.map(\.id) == stride(from: 0, to: 23, by: 2).map { "vsw-\(String(format: "%02d", 22 - $0))" })
+            let even = try await store.list(
+                ResourceQuery(kind: "VSwitch", fields: ["VpcId": "vpc-even"]),
+                page: PageRequest(size: 100)
+            )
+            #expect(
+                even.records.map(\.id)
+                    == stride(from: 0, to: 23, by: 2).map { "vsw-\(String(format: "%02d", 22 - $0))" }
+            )
             let evenInShanghai = try await store.list(
-                ResourceQuery(kind: "VSwitch", regionID: "cn-shanghai", fields: ["VpcId": "vpc-even"]), after: nil, limit: 100
+                ResourceQuery(kind: "VSwitch", regionID: "cn-shanghai", fields: ["VpcId": "vpc-even"]),
+                after: nil,
+                limit: 100
             )
             #expect(evenInShanghai.records.count == 4)  // i = 0, 6, 12, 18
             #expect(evenInShanghai.nextCursor == nil)
             // Only string fields match: Index is a number.
-            #expect(try await store.list(ResourceQuery(kind: "VSwitch", fields: ["Index": "3"]), page: PageRequest()).totalCount == 0)
+            #expect(
+                try await store.list(ResourceQuery(kind: "VSwitch", fields: ["Index": "3"]), page: PageRequest())
+                    .totalCount == 0
+            )
 
-            let chosen = try await store.list(ResourceQuery(kind: "VSwitch", ids: ["vsw-05", "vsw-01", "vsw-99"]), page: PageRequest())
+            let chosen = try await store.list(
+                ResourceQuery(kind: "VSwitch", ids: ["vsw-05", "vsw-01", "vsw-99"]),
+                page: PageRequest()
+            )
             #expect(chosen.records.map(\.id) == ["vsw-05", "vsw-01"])
             #expect(try await store.list(ResourceQuery(kind: "VSwitch", ids: []), page: PageRequest()).totalCount == 0)
-            #expect(try await store.list(ResourceQuery(kind: "Vpc"), page: PageRequest()).records.map(\.id) == ["vpc-even"])
+            #expect(
+                try await store.list(ResourceQuery(kind: "Vpc"), page: PageRequest()).records.map(\.id) == ["vpc-even"]
+            )
         }
     }
 
@@ -359,7 +453,8 @@ struct ResourceStoreContractTests {
     func malformedListArgumentsAreRejectedWithTheValue(_ backend: StoreBackend) async throws {
         try await backend.withStore { store in
             let query = ResourceQuery(kind: "Vpc")
-            await #expect(throws: StoreError.invalidArgument("page number 0 is out of range: page numbers start at 1")) {
+            await #expect(throws: StoreError.invalidArgument("page number 0 is out of range: page numbers start at 1"))
+            {
                 try await store.list(query, page: PageRequest(number: 0, size: 10))
             }
             await #expect(throws: StoreError.invalidArgument("page size 1001 is out of range: it must be 1...1000")) {
@@ -376,7 +471,9 @@ struct ResourceStoreContractTests {
                 try await store.list(query, after: "not-a-cursor", limit: 10)
             }
             await #expect(
-                throws: StoreError.invalidArgument("query field name 'a.b' is not allowed: use 1 to 128 letters, digits or '_'")
+                throws: StoreError.invalidArgument(
+                    "query field name 'a.b' is not allowed: use 1 to 128 letters, digits or '_'"
+                )
             ) {
                 try await store.list(ResourceQuery(kind: "Vpc", fields: ["a.b": "x"]), page: PageRequest())
             }
@@ -397,7 +494,11 @@ struct ResourceStoreContractTests {
             await #expect(throws: StoreError.duplicateAccessKey(id: "LTAI-test-2")) {
                 try await store.createAccessKey(AccessKey(id: "LTAI-test-2", secret: "x", createdAt: created))
             }
-            await #expect(throws: StoreError.invalidArgument("secret of access key 'LTAI-x' is empty: it must be 1 to 256 characters")) {
+            await #expect(
+                throws: StoreError.invalidArgument(
+                    "secret of access key 'LTAI-x' is empty: it must be 1 to 256 characters"
+                )
+            ) {
                 try await store.createAccessKey(AccessKey(id: "LTAI-x", secret: "", createdAt: created))
             }
             #expect(try await store.accessKeys().map(\.id) == ["LTAI-test-1", "LTAI-test-2"])
@@ -412,7 +513,9 @@ struct ResourceStoreContractTests {
     @Test(arguments: backends)
     func changeLogIsOrderedAndWatchersSeeEveryChange(_ backend: StoreBackend) async throws {
         try await backend.withStore { store in
-            try await store.commit(WriteBatch([.create(kind: "Vpc", id: "vpc-0", regionID: "r", document: document([:]))]))
+            try await store.commit(
+                WriteBatch([.create(kind: "Vpc", id: "vpc-0", regionID: "r", document: document([:]))])
+            )
             let start = try await store.latestChangeSequence()
             let watcher = Task {
                 var seen: [ChangeRecord] = []
@@ -423,7 +526,9 @@ struct ResourceStoreContractTests {
                 return seen
             }
             for i in 1...3 {
-                try await store.commit(WriteBatch([.create(kind: "Vpc", id: "vpc-\(i)", regionID: "r", document: document([:]))]))
+                try await store.commit(
+                    WriteBatch([.create(kind: "Vpc", id: "vpc-\(i)", regionID: "r", document: document([:]))])
+                )
             }
             try await store.commit(
                 WriteBatch([

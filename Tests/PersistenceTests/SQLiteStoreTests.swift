@@ -32,9 +32,13 @@ struct SQLiteStoreTests {
         let change = try await withTimeout(seconds: 1) { try await seen.value }
         #expect(change?.id == "vpc-1")
         // Optimistic concurrency holds across the two connections too.
-        try await reader.commit(WriteBatch([.update(kind: "Vpc", id: "vpc-1", document: document(["a": "b"]), expectedVersion: 1)]))
+        try await reader.commit(
+            WriteBatch([.update(kind: "Vpc", id: "vpc-1", document: document(["a": "b"]), expectedVersion: 1)])
+        )
         await #expect(throws: StoreError.conflict(kind: "Vpc", id: "vpc-1", expected: 1, actual: 2)) {
-            try await writer.commit(WriteBatch([.update(kind: "Vpc", id: "vpc-1", document: document([:]), expectedVersion: 1)]))
+            try await writer.commit(
+                WriteBatch([.update(kind: "Vpc", id: "vpc-1", document: document([:]), expectedVersion: 1)])
+            )
         }
     }
 

@@ -64,6 +64,7 @@ public actor MemoryStore: ResourceStore {
         return ResourceSlice(records: records, nextCursor: next)
     }
 
+    @discardableResult
     public func commit(_ batch: WriteBatch) async throws(StoreError) -> CommitResult {
         try Validation.batch(batch)
         let now = Timestamp.rounded(clock())
@@ -76,8 +77,13 @@ public actor MemoryStore: ResourceStore {
             next.lastSequence += 1
             changes.append(
                 ChangeRecord(
-                    sequence: next.lastSequence, kind: record.kind, id: record.id, regionID: record.regionID,
-                    operation: operation, version: record.version, timestamp: now
+                    sequence: next.lastSequence,
+                    kind: record.kind,
+                    id: record.id,
+                    regionID: record.regionID,
+                    operation: operation,
+                    version: record.version,
+                    timestamp: now
                 )
             )
         }
@@ -88,8 +94,13 @@ public actor MemoryStore: ResourceStore {
             case .create(let kind, let id, let regionID, let document):
                 guard next.resources[key] == nil else { throw .duplicateID(kind: kind, id: id) }
                 let record = ResourceRecord(
-                    kind: kind, id: id, regionID: regionID, document: document, version: 1,
-                    createdAt: now, updatedAt: now
+                    kind: kind,
+                    id: id,
+                    regionID: regionID,
+                    document: document,
+                    version: 1,
+                    createdAt: now,
+                    updatedAt: now
                 )
                 next.resources[key] = record
                 records.append(record)
@@ -117,11 +128,15 @@ public actor MemoryStore: ResourceStore {
         }
         if let idempotency = batch.idempotency {
             let key = IdempotencyKey(
-                caller: idempotency.caller, action: idempotency.action, clientToken: idempotency.clientToken
+                caller: idempotency.caller,
+                action: idempotency.action,
+                clientToken: idempotency.clientToken
             )
             if let existing = next.idempotency[key], existing.expiresAt > now {
                 throw .clientTokenInUse(
-                    clientToken: idempotency.clientToken, action: idempotency.action, caller: idempotency.caller
+                    clientToken: idempotency.clientToken,
+                    action: idempotency.action,
+                    caller: idempotency.caller
                 )
             }
             next.idempotency[key] = idempotency
@@ -132,7 +147,11 @@ public actor MemoryStore: ResourceStore {
         return CommitResult(records: records, deleted: deleted, changes: changes)
     }
 
-    public func idempotencyRecord(clientToken: String, action: String, caller: String) throws(StoreError)
+    public func idempotencyRecord(
+        clientToken: String,
+        action: String,
+        caller: String
+    ) throws(StoreError)
         -> IdempotencyRecord?
     {
         let key = IdempotencyKey(caller: caller, action: action, clientToken: clientToken)
@@ -140,6 +159,7 @@ public actor MemoryStore: ResourceStore {
         return record
     }
 
+    @discardableResult
     public func purgeExpiredIdempotencyRecords() throws(StoreError) -> Int {
         let now = Timestamp.rounded(clock())
         let expired = state.idempotency.filter { $0.value.expiresAt <= now }.map(\.key)
@@ -161,6 +181,7 @@ public actor MemoryStore: ResourceStore {
         state.accessKeys.values.sorted { $0.id < $1.id }
     }
 
+    @discardableResult
     public func deleteAccessKey(id: String) throws(StoreError) -> Bool {
         state.accessKeys.removeValue(forKey: id) != nil
     }

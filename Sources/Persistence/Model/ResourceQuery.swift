@@ -10,8 +10,9 @@ public struct ResourceQuery: Sendable, Hashable {
     public var regionID: String?
     /// Only resources with one of these ids (`nil`: any id; empty: none).
     public var ids: [String]?
-    /// Only resources whose document has each of these top-level fields as a JSON string with this value,
-    /// for example `["VpcId": "vpc-1"]`. Field names are letters, digits and `_`.
+    /// Only resources whose document has each of these top-level fields as a JSON string with this value.
+    ///
+    /// For example `["VpcId": "vpc-1"]`. Field names are letters, digits and `_`.
     public var fields: [String: String]
 
     /// Creates a query.
@@ -74,7 +75,9 @@ public struct ResourceSlice: Sendable, Hashable {
     }
 }
 
-/// The position after a record in list order: its creation time and id. Opaque to callers.
+/// The position after a record in list order: its creation time and id.
+///
+/// Opaque to callers.
 package struct ListPosition: Sendable, Hashable, Comparable {
     package var createdMicroseconds: Int64
     package var id: String

@@ -8,7 +8,9 @@ public import Foundation
 public struct ResourceRecord: Sendable, Hashable {
     /// The resource type as the API names it, for example `Vpc`, `VSwitch`, `VpnConnection`.
     public var kind: String
-    /// The resource's identifier, for example `vpc-bp1example`. Unique within its kind.
+    /// The resource's identifier, for example `vpc-bp1example`.
+    ///
+    /// Unique within its kind.
     public var id: String
     /// The region the resource lives in, for example `cn-hangzhou`.
     public var regionID: String
@@ -100,7 +102,9 @@ public struct IdempotencyRecord: Sendable, Hashable {
     public var response: Data
     /// When the record was written (microsecond precision).
     public var createdAt: Date
-    /// When the record stops counting (microsecond precision). Must be later than `createdAt`.
+    /// When the record stops counting (microsecond precision).
+    ///
+    /// Must be later than `createdAt`.
     public var expiresAt: Date
 
     /// Creates an idempotency record value.

@@ -6,9 +6,13 @@ package enum Validation {
     package static let maximumNameLength = 256
 
     package static func name(_ value: String, _ what: String) throws(StoreError) {
-        guard !value.isEmpty else { throw .invalidArgument("\(what) is empty: it must be 1 to \(maximumNameLength) characters") }
+        guard !value.isEmpty else {
+            throw .invalidArgument("\(what) is empty: it must be 1 to \(maximumNameLength) characters")
+        }
         guard value.utf8.count <= maximumNameLength else {
-            throw .invalidArgument("\(what) '\(value.prefix(40))…' is \(value.utf8.count) bytes long: at most \(maximumNameLength) are allowed")
+            throw .invalidArgument(
+                "\(what) '\(value.prefix(40))…' is \(value.utf8.count) bytes long: at most \(maximumNameLength) are allowed"
+            )
         }
         guard !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
             throw .invalidArgument("\(what) '\(value.debugDescription)' contains a control character")
@@ -17,7 +21,9 @@ package enum Validation {
 
     package static func document(_ data: Data, of key: ResourceKey) throws(StoreError) {
         guard String(data: data, encoding: .utf8) != nil else {
-            throw .invalidArgument("document of \(key) is not UTF-8 text (\(data.count) bytes): documents are JSON in UTF-8")
+            throw .invalidArgument(
+                "document of \(key) is not UTF-8 text (\(data.count) bytes): documents are JSON in UTF-8"
+            )
         }
         let object: Any
         do {
@@ -78,10 +84,15 @@ package enum Validation {
         try name(query.kind, "query.kind")
         if let regionID = query.regionID { try name(regionID, "query.regionID") }
         for field in query.fields.keys.sorted() {
-            let allowed = !field.isEmpty && field.utf8.count <= 128
-                && field.unicodeScalars.allSatisfy { $0.isASCII && ($0 == "_" || $0.properties.isAlphabetic || ("0"..."9").contains($0)) }
+            let allowed =
+                !field.isEmpty && field.utf8.count <= 128
+                && field.unicodeScalars.allSatisfy {
+                    $0.isASCII && ($0 == "_" || $0.properties.isAlphabetic || ("0"..."9").contains($0))
+                }
             guard allowed else {
-                throw .invalidArgument("query field name '\(field)' is not allowed: use 1 to 128 letters, digits or '_'")
+                throw .invalidArgument(
+                    "query field name '\(field)' is not allowed: use 1 to 128 letters, digits or '_'"
+                )
             }
         }
     }

@@ -56,14 +56,25 @@ public final class PostgresStore: ResourceStore {
                         }
                     }
                 } catch {
-                    logger.debug("LISTEN connection ended, retrying", metadata: ["error": "\(String(reflecting: error))"])
+                    logger.debug(
+                        "LISTEN connection ended, retrying",
+                        metadata: ["error": "\(String(reflecting: error))"]
+                    )
                 }
                 try? await Task.sleep(for: .milliseconds(500))
             }
         }
     }
 
-    /// Stops listening and closes every connection. The store must not be used afterwards.
+    deinit {
+        // A store dropped without close() still stops its background tasks (they hold no reference to it).
+        listener.cancel()
+        runner.cancel()
+    }
+
+    /// Stops listening and closes every connection.
+    ///
+    /// The store must not be used afterwards.
     public func close() async {
         listener.cancel()
         runner.cancel()
@@ -99,7 +110,8 @@ public final class PostgresStore: ResourceStore {
             )
             var applied: [String] = []
             for try await name in try await connection.query(
-                "SELECT name FROM meridian_migration ORDER BY position", logger: logger
+                "SELECT name FROM meridian_migration ORDER BY position",
+                logger: logger
             ).decode(String.self) {
                 applied.append(name)
             }
@@ -131,8 +143,13 @@ public final class PostgresStore: ResourceStore {
 
     private static func record(_ row: ResourceColumns) -> ResourceRecord {
         ResourceRecord(
-            kind: row.0, id: row.1, regionID: row.2, document: Data(row.3.utf8), version: row.4,
-            createdAt: Timestamp.date(row.5), updatedAt: Timestamp.date(row.6)
+            kind: row.0,
+            id: row.1,
+            regionID: row.2,
+            document: Data(row.3.utf8),
+            version: row.4,
+            createdAt: Timestamp.date(row.5),
+            updatedAt: Timestamp.date(row.6)
         )
     }
 
@@ -197,13 +214,20 @@ public final class PostgresStore: ResourceStore {
                     try await connection.query(PostgresQuery(unsafeSQL: sql, binds: pageBindings), logger: logger)
                 )
                 return ResourcePage(
-                    records: records, totalCount: total, pageNumber: page.number, pageSize: page.size
+                    records: records,
+                    totalCount: total,
+                    pageNumber: page.number,
+                    pageSize: page.size
                 )
             }
         }
     }
 
-    public func list(_ query: ResourceQuery, after cursor: String?, limit: Int) async throws(StoreError)
+    public func list(
+        _ query: ResourceQuery,
+        after cursor: String?,
+        limit: Int
+    ) async throws(StoreError)
         -> ResourceSlice
     {
         try Validation.query(query)
@@ -230,6 +254,7 @@ public final class PostgresStore: ResourceStore {
 
     // MARK: Writes
 
+    @discardableResult
     public func commit(_ batch: WriteBatch) async throws(StoreError) -> CommitResult {
         try Validation.batch(batch)
         let now = Timestamp.microseconds(clock())
@@ -251,12 +276,14 @@ public final class PostgresStore: ResourceStore {
     ) async throws -> CommitResult {
         var records: [ResourceRecord] = []
         var deleted: [ResourceKey] = []
-        var pending: [(kind: String, id: String, regionID: String, operation: ChangeRecord.Operation, version: Int64)] = []
+        var pending: [(kind: String, id: String, regionID: String, operation: ChangeRecord.Operation, version: Int64)] =
+            []
 
         func currentVersion(_ kind: String, _ id: String) async throws -> Int64? {
             var version: Int64?
             for try await value in try await connection.query(
-                "SELECT version FROM resource WHERE kind = \(kind) AND id = \(id)", logger: logger
+                "SELECT version FROM resource WHERE kind = \(kind) AND id = \(id)",
+                logger: logger
             ).decode(Int64.self) {
                 version = value
             }
@@ -347,7 +374,9 @@ public final class PostgresStore: ResourceStore {
             }
             guard written else {
                 throw StoreError.clientTokenInUse(
-                    clientToken: record.clientToken, action: record.action, caller: record.caller
+                    clientToken: record.clientToken,
+                    action: record.action,
+                    caller: record.caller
                 )
             }
         }
@@ -368,8 +397,13 @@ public final class PostgresStore: ResourceStore {
                 ).decode(Int64.self) {
                     changes.append(
                         ChangeRecord(
-                            sequence: sequence, kind: change.kind, id: change.id, regionID: change.regionID,
-                            operation: change.operation, version: change.version, timestamp: Timestamp.date(now)
+                            sequence: sequence,
+                            kind: change.kind,
+                            id: change.id,
+                            regionID: change.regionID,
+                            operation: change.operation,
+                            version: change.version,
+                            timestamp: Timestamp.date(now)
                         )
                     )
                 }
@@ -378,7 +412,8 @@ public final class PostgresStore: ResourceStore {
                 throw StoreError.storageFailure("change_log insert returned \(changes.count) of \(pending.count) rows")
             }
             try await connection.query(
-                "SELECT pg_notify(\(PostgresSchema.channel), \(String(changes.last!.sequence)))", logger: logger
+                "SELECT pg_notify(\(PostgresSchema.channel), \(String(changes.last!.sequence)))",
+                logger: logger
             )
         }
         return CommitResult(records: records, deleted: deleted, changes: changes)
@@ -386,7 +421,11 @@ public final class PostgresStore: ResourceStore {
 
     // MARK: Idempotency records
 
-    public func idempotencyRecord(clientToken: String, action: String, caller: String) async throws(StoreError)
+    public func idempotencyRecord(
+        clientToken: String,
+        action: String,
+        caller: String
+    ) async throws(StoreError)
         -> IdempotencyRecord?
     {
         let now = Timestamp.microseconds(clock())
@@ -399,14 +438,20 @@ public final class PostgresStore: ResourceStore {
                 """
             ).decode((String?, Data, Int64, Int64).self) {
                 found = IdempotencyRecord(
-                    clientToken: clientToken, action: action, caller: caller, resourceID: row.0, response: row.1,
-                    createdAt: Timestamp.date(row.2), expiresAt: Timestamp.date(row.3)
+                    clientToken: clientToken,
+                    action: action,
+                    caller: caller,
+                    resourceID: row.0,
+                    response: row.1,
+                    createdAt: Timestamp.date(row.2),
+                    expiresAt: Timestamp.date(row.3)
                 )
             }
             return found
         }
     }
 
+    @discardableResult
     public func purgeExpiredIdempotencyRecords() async throws(StoreError) -> Int {
         let now = Timestamp.microseconds(clock())
         return try await perform("purging expired idempotency records") { [client] in
@@ -458,10 +503,13 @@ public final class PostgresStore: ResourceStore {
 
     public func accessKeys() async throws(StoreError) -> [AccessKey] {
         try await perform("listing access keys") { [client] in
-            try await Self.accessKeys(try await client.query("SELECT id, secret, created_at FROM access_key ORDER BY id"))
+            try await Self.accessKeys(
+                try await client.query("SELECT id, secret, created_at FROM access_key ORDER BY id")
+            )
         }
     }
 
+    @discardableResult
     public func deleteAccessKey(id: String) async throws(StoreError) -> Bool {
         try await perform("deleting access key '\(id)'") { [client] in
             var deleted = false
@@ -491,8 +539,13 @@ public final class PostgresStore: ResourceStore {
                 }
                 changes.append(
                     ChangeRecord(
-                        sequence: row.0, kind: row.1, id: row.2, regionID: row.3, operation: operation,
-                        version: row.5, timestamp: Timestamp.date(row.6)
+                        sequence: row.0,
+                        kind: row.1,
+                        id: row.2,
+                        regionID: row.3,
+                        operation: operation,
+                        version: row.5,
+                        timestamp: Timestamp.date(row.6)
                     )
                 )
             }
@@ -514,7 +567,10 @@ public final class PostgresStore: ResourceStore {
 
     // MARK: Errors
 
-    private func perform<T: Sendable>(_ what: String, _ body: @Sendable () async throws -> T) async throws(StoreError)
+    private func perform<T: Sendable>(
+        _ what: String,
+        _ body: @Sendable () async throws -> T
+    ) async throws(StoreError)
         -> T
     {
         do {

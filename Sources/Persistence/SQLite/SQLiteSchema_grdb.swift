@@ -58,7 +58,9 @@ enum SQLiteSchema {
     }
 }
 
-/// A `resource` row. Hides the column names and the storage of dates (microseconds) and documents (text).
+/// A `resource` row.
+///
+/// Hides the column names and the storage of dates (microseconds) and documents (text).
 struct ResourceRow: FetchableRecord, PersistableRecord, Sendable {
     static let databaseTableName = "resource"
     var record: ResourceRecord
@@ -68,8 +70,12 @@ struct ResourceRow: FetchableRecord, PersistableRecord, Sendable {
     init(row: Row) throws {
         let document: String = row["document"]
         record = ResourceRecord(
-            kind: row["kind"], id: row["id"], regionID: row["region_id"], document: Data(document.utf8),
-            version: row["version"], createdAt: Timestamp.date(row["created_at"]),
+            kind: row["kind"],
+            id: row["id"],
+            regionID: row["region_id"],
+            document: Data(document.utf8),
+            version: row["version"],
+            createdAt: Timestamp.date(row["created_at"]),
             updatedAt: Timestamp.date(row["updated_at"])
         )
     }
@@ -93,11 +99,18 @@ struct ChangeRow: FetchableRecord, Sendable {
     init(row: Row) throws {
         let operation: String = row["operation"]
         guard let parsed = ChangeRecord.Operation(rawValue: operation) else {
-            throw StoreError.storageFailure("change_log row \(row["seq"] as Int64) has unknown operation '\(operation)'")
+            throw StoreError.storageFailure(
+                "change_log row \(row["seq"] as Int64) has unknown operation '\(operation)'"
+            )
         }
         change = ChangeRecord(
-            sequence: row["seq"], kind: row["kind"], id: row["id"], regionID: row["region_id"],
-            operation: parsed, version: row["version"], timestamp: Timestamp.date(row["at"])
+            sequence: row["seq"],
+            kind: row["kind"],
+            id: row["id"],
+            regionID: row["region_id"],
+            operation: parsed,
+            version: row["version"],
+            timestamp: Timestamp.date(row["at"])
         )
     }
 }
@@ -111,9 +124,13 @@ struct IdempotencyRow: FetchableRecord, PersistableRecord, Sendable {
 
     init(row: Row) throws {
         record = IdempotencyRecord(
-            clientToken: row["client_token"], action: row["action"], caller: row["caller"],
-            resourceID: row["resource_id"], response: row["response"],
-            createdAt: Timestamp.date(row["created_at"]), expiresAt: Timestamp.date(row["expires_at"])
+            clientToken: row["client_token"],
+            action: row["action"],
+            caller: row["caller"],
+            resourceID: row["resource_id"],
+            response: row["response"],
+            createdAt: Timestamp.date(row["created_at"]),
+            expiresAt: Timestamp.date(row["expires_at"])
         )
     }
 

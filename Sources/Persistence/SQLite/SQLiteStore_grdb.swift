@@ -72,8 +72,12 @@ public final class SQLiteStore: ResourceStore {
 
     public func get(kind: String, id: String) async throws(StoreError) -> ResourceRecord? {
         try await read("reading \(kind) '\(id)'") { db in
-            try ResourceRow.fetchOne(db, sql: "SELECT * FROM resource WHERE kind = ? AND id = ?", arguments: [kind, id])?
-                .record
+            try ResourceRow.fetchOne(
+                db,
+                sql: "SELECT * FROM resource WHERE kind = ? AND id = ?",
+                arguments: [kind, id]
+            )?
+            .record
         }
     }
 
@@ -82,7 +86,8 @@ public final class SQLiteStore: ResourceStore {
         try Validation.page(page)
         let (filter, arguments) = Self.filter(query)
         return try await read("listing \(query.kind)") { db in
-            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM resource WHERE \(filter)", arguments: arguments) ?? 0
+            let total =
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM resource WHERE \(filter)", arguments: arguments) ?? 0
             var pageArguments = arguments
             pageArguments += [page.size, (page.number - 1) * page.size]
             let rows = try ResourceRow.fetchAll(
@@ -91,12 +96,19 @@ public final class SQLiteStore: ResourceStore {
                 arguments: pageArguments
             )
             return ResourcePage(
-                records: rows.map(\.record), totalCount: total, pageNumber: page.number, pageSize: page.size
+                records: rows.map(\.record),
+                totalCount: total,
+                pageNumber: page.number,
+                pageSize: page.size
             )
         }
     }
 
-    public func list(_ query: ResourceQuery, after cursor: String?, limit: Int) async throws(StoreError)
+    public func list(
+        _ query: ResourceQuery,
+        after cursor: String?,
+        limit: Int
+    ) async throws(StoreError)
         -> ResourceSlice
     {
         try Validation.query(query)
@@ -110,7 +122,9 @@ public final class SQLiteStore: ResourceStore {
         arguments += [limit + 1]
         return try await read("listing \(query.kind)") { [filter, arguments] db in
             let rows = try ResourceRow.fetchAll(
-                db, sql: "SELECT * FROM resource WHERE \(filter) ORDER BY created_at, id LIMIT ?", arguments: arguments
+                db,
+                sql: "SELECT * FROM resource WHERE \(filter) ORDER BY created_at, id LIMIT ?",
+                arguments: arguments
             )
             let records = Array(rows.prefix(limit).map(\.record))
             let next = rows.count > limit ? records.last.map { ListPosition(after: $0).cursor } : nil
@@ -144,6 +158,7 @@ public final class SQLiteStore: ResourceStore {
 
     // MARK: Writes
 
+    @discardableResult
     public func commit(_ batch: WriteBatch) async throws(StoreError) -> CommitResult {
         try Validation.batch(batch)
         let now = Timestamp.microseconds(clock())
@@ -159,7 +174,13 @@ public final class SQLiteStore: ResourceStore {
         var deleted: [ResourceKey] = []
         var changes: [ChangeRecord] = []
 
-        func log(_ kind: String, _ id: String, _ regionID: String, _ operation: ChangeRecord.Operation, _ version: Int64)
+        func log(
+            _ kind: String,
+            _ id: String,
+            _ regionID: String,
+            _ operation: ChangeRecord.Operation,
+            _ version: Int64
+        )
             throws
         {
             let sequence = try Int64.fetchOne(
@@ -173,14 +194,23 @@ public final class SQLiteStore: ResourceStore {
             guard let sequence else { throw StoreError.storageFailure("change_log insert returned no sequence") }
             changes.append(
                 ChangeRecord(
-                    sequence: sequence, kind: kind, id: id, regionID: regionID, operation: operation,
-                    version: version, timestamp: Timestamp.date(now)
+                    sequence: sequence,
+                    kind: kind,
+                    id: id,
+                    regionID: regionID,
+                    operation: operation,
+                    version: version,
+                    timestamp: Timestamp.date(now)
                 )
             )
         }
 
         func currentVersion(_ kind: String, _ id: String) throws -> Int64? {
-            try Int64.fetchOne(db, sql: "SELECT version FROM resource WHERE kind = ? AND id = ?", arguments: [kind, id])
+            try Int64.fetchOne(
+                db,
+                sql: "SELECT version FROM resource WHERE kind = ? AND id = ?",
+                arguments: [kind, id]
+            )
         }
 
         for operation in batch.operations {
@@ -188,8 +218,13 @@ public final class SQLiteStore: ResourceStore {
             case .create(let kind, let id, let regionID, let document):
                 let row = ResourceRow(
                     ResourceRecord(
-                        kind: kind, id: id, regionID: regionID, document: document, version: 1,
-                        createdAt: Timestamp.date(now), updatedAt: Timestamp.date(now)
+                        kind: kind,
+                        id: id,
+                        regionID: regionID,
+                        document: document,
+                        version: 1,
+                        createdAt: Timestamp.date(now),
+                        updatedAt: Timestamp.date(now)
                     )
                 )
                 try row.insert(db, onConflict: .ignore)
@@ -206,7 +241,9 @@ public final class SQLiteStore: ResourceStore {
                     arguments: [String(decoding: document, as: UTF8.self), now, kind, id, expectedVersion]
                 )
                 guard let row else {
-                    guard let actual = try currentVersion(kind, id) else { throw StoreError.notFound(kind: kind, id: id) }
+                    guard let actual = try currentVersion(kind, id) else {
+                        throw StoreError.notFound(kind: kind, id: id)
+                    }
                     throw StoreError.conflict(kind: kind, id: id, expected: expectedVersion, actual: actual)
                 }
                 records.append(row.record)
@@ -221,7 +258,9 @@ public final class SQLiteStore: ResourceStore {
                     arguments: [kind, id, expectedVersion, expectedVersion]
                 )
                 guard let row else {
-                    guard let actual = try currentVersion(kind, id) else { throw StoreError.notFound(kind: kind, id: id) }
+                    guard let actual = try currentVersion(kind, id) else {
+                        throw StoreError.notFound(kind: kind, id: id)
+                    }
                     throw StoreError.conflict(kind: kind, id: id, expected: expectedVersion ?? 0, actual: actual)
                 }
                 deleted.append(ResourceKey(kind: kind, id: id))
@@ -252,7 +291,9 @@ public final class SQLiteStore: ResourceStore {
             _ = row
             guard written != nil else {
                 throw StoreError.clientTokenInUse(
-                    clientToken: record.clientToken, action: record.action, caller: record.caller
+                    clientToken: record.clientToken,
+                    action: record.action,
+                    caller: record.caller
                 )
             }
         }
@@ -261,7 +302,11 @@ public final class SQLiteStore: ResourceStore {
 
     // MARK: Idempotency records
 
-    public func idempotencyRecord(clientToken: String, action: String, caller: String) async throws(StoreError)
+    public func idempotencyRecord(
+        clientToken: String,
+        action: String,
+        caller: String
+    ) async throws(StoreError)
         -> IdempotencyRecord?
     {
         let now = Timestamp.microseconds(clock())
@@ -277,6 +322,7 @@ public final class SQLiteStore: ResourceStore {
         }
     }
 
+    @discardableResult
     public func purgeExpiredIdempotencyRecords() async throws(StoreError) -> Int {
         let now = Timestamp.microseconds(clock())
         return try await write("purging expired idempotency records") { db in
@@ -308,6 +354,7 @@ public final class SQLiteStore: ResourceStore {
         }
     }
 
+    @discardableResult
     public func deleteAccessKey(id: String) async throws(StoreError) -> Bool {
         try await write("deleting access key '\(id)'") { db in
             try db.execute(sql: "DELETE FROM access_key WHERE id = ?", arguments: [id])
@@ -321,7 +368,9 @@ public final class SQLiteStore: ResourceStore {
         try Validation.changeLimit(limit)
         return try await read("reading the change log") { db in
             try ChangeRow.fetchAll(
-                db, sql: "SELECT * FROM change_log WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [sequence, limit]
+                db,
+                sql: "SELECT * FROM change_log WHERE seq > ? ORDER BY seq LIMIT ?",
+                arguments: [sequence, limit]
             ).map(\.change)
         }
     }
@@ -336,7 +385,10 @@ public final class SQLiteStore: ResourceStore {
 
     // MARK: Access and errors
 
-    private func read<T: Sendable>(_ what: String, _ body: @escaping @Sendable (Database) throws -> T)
+    private func read<T: Sendable>(
+        _ what: String,
+        _ body: @escaping @Sendable (Database) throws -> T
+    )
         async throws(StoreError) -> T
     {
         do {
@@ -348,7 +400,10 @@ public final class SQLiteStore: ResourceStore {
 
     /// Runs `body` in one `BEGIN IMMEDIATE` transaction: it takes the write lock before reading, so the
     /// versions it compares cannot change under it, and it commits all or nothing.
-    private func write<T: Sendable>(_ what: String, _ body: @escaping @Sendable (Database) throws -> T)
+    private func write<T: Sendable>(
+        _ what: String,
+        _ body: @escaping @Sendable (Database) throws -> T
+    )
         async throws(StoreError) -> T
     {
         do {
