@@ -1,0 +1,118 @@
+public import Foundation
+public import IPAddressing
+
+/// A VPC with its vRouter and system route table (reference §4).
+public struct VPC: Sendable, Hashable, Codable {
+    public var id: String
+    public var regionId: String
+    public var name: String
+    public var description: String
+    public var cidrBlock: IPv4Prefix
+    public var vRouterId: String
+    public var routeTableId: String
+    /// The id of the system route `100.64.0.0/10 → service`.
+    public var serviceRouteEntryId: String
+    public var creationTime: Date
+    public var status: String
+}
+
+/// A vSwitch: a zone's slice of its VPC's CIDR.
+public struct VSwitch: Sendable, Hashable, Codable {
+    public var id: String
+    public var vpcId: String
+    public var regionId: String
+    public var zoneId: String
+    public var name: String
+    public var description: String
+    public var cidrBlock: IPv4Prefix
+    /// The id of this vSwitch's system route in the VPC's system table.
+    public var systemRouteEntryId: String
+    public var creationTime: Date
+    public var status: String
+
+    /// Usable addresses: the first and the last three of the block are reserved (reference §4).
+    public var availableIpAddressCount: Int { max(0, Int(cidrBlock.addressCount) - 4) }
+}
+
+/// A custom route entry a user created in a route table.
+public struct RouteEntry: Sendable, Hashable, Codable {
+    public var id: String
+    public var routeTableId: String
+    public var destination: IPv4Prefix
+    public var nextHopType: String
+    public var nextHopId: String
+    public var name: String
+    public var description: String
+    public var creationTime: Date
+}
+
+/// A VPN gateway (reference §5).
+public struct VPNGateway: Sendable, Hashable, Codable {
+    public var id: String
+    public var regionId: String
+    public var vpcId: String
+    public var vSwitchId: String
+    public var name: String
+    public var description: String
+    /// Mbit/s.
+    public var bandwidth: Int
+    public var enableIpsec: Bool
+    public var enableSsl: Bool
+    public var sslConnections: Int
+    public var internetIp: IPv4Address
+    public var chargeType: String
+    public var createTime: Date
+    public var status: String
+    public var businessStatus: String
+}
+
+/// A customer gateway: the office or IDC device's public address.
+public struct CustomerGateway: Sendable, Hashable, Codable {
+    public var id: String
+    public var regionId: String
+    public var ipAddress: IPv4Address
+    public var name: String
+    public var description: String
+    public var asn: Int64?
+    public var createTime: Date
+}
+
+/// Phase-1 (IKE) settings of an IPsec connection, with the cloud's defaults filled in.
+public struct IKEConfig: Sendable, Hashable, Codable {
+    public var psk: String
+    public var ikeVersion: String
+    public var ikeMode: String
+    public var ikeEncAlg: String
+    public var ikeAuthAlg: String
+    public var ikePfs: String
+    public var ikeLifetime: Int
+    public var localId: String
+    public var remoteId: String
+}
+
+/// Phase-2 (IPsec) settings of an IPsec connection.
+public struct IPsecConfig: Sendable, Hashable, Codable {
+    public var ipsecEncAlg: String
+    public var ipsecAuthAlg: String
+    public var ipsecPfs: String
+    public var ipsecLifetime: Int
+}
+
+/// An IPsec-VPN connection between a VPN gateway and a customer gateway.
+public struct VPNConnection: Sendable, Hashable, Codable {
+    public var id: String
+    public var regionId: String
+    public var vpnGatewayId: String
+    public var customerGatewayId: String
+    public var name: String
+    public var localSubnet: [IPv4Prefix]
+    public var remoteSubnet: [IPv4Prefix]
+    public var effectImmediately: Bool
+    public var ikeConfig: IKEConfig
+    public var ipsecConfig: IPsecConfig
+    public var enableDpd: Bool
+    public var enableNatTraversal: Bool
+    public var createTime: Date
+    /// `ike_sa_not_established` until an office negotiates (DESIGN §4, "tunnel state without real packets").
+    public var status: String
+}
