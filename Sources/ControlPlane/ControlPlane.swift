@@ -32,7 +32,7 @@ public actor ControlPlane {
     /// Applies `change` to a copy of the state, stores it and makes it current.
     public func mutate<T: Sendable>(
         dryRun: Bool = false,
-        _ change: (inout CloudState, MutationContext) throws(ControlPlaneError) -> T
+        _ change: @Sendable (inout CloudState, MutationContext) throws(ControlPlaneError) -> T
     ) async throws(ControlPlaneError) -> T {
         var copy = state
         let existing = state
