@@ -117,9 +117,13 @@ struct ServeCommand: AsyncParsableCommand {
             try JSONEncoder().encode([key]).write(to: file, options: .atomic)
             try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)
         }
-        print("Created access key pair (stored in \(file?.path ?? "memory only")):")
-        print("  AccessKeyId:     \(key.id)")
-        print("  AccessKeySecret: \(key.secret)")
+        let notice = """
+            Created access key pair (stored in \(file?.path ?? "memory only")):
+              AccessKeyId:     \(key.id)
+              AccessKeySecret: \(key.secret)
+
+            """
+        FileHandle.standardOutput.write(Data(notice.utf8))
         return [key]
     }
 }
