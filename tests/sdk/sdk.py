@@ -65,3 +65,31 @@ def new_error(call):
     except (new_exceptions.ClientException, new_exceptions.ServerException) as e:
         return e
     raise AssertionError("the request succeeded but an error was expected")
+
+
+def raw_v2(server, params, method="GET", form=False, ak=None, sk=None):
+    """Sends a V2-signed request by hand (GET with query, or POST with a form body); returns (status, headers, text).
+
+    The signer follows reference §1.3; the SDKs always POST with a query string, so this covers the other
+    two shapes a server must accept.
+    """
+    import base64, hashlib, hmac, urllib.error, urllib.parse, urllib.request, uuid, datetime
+    from conftest import AK as DEFAULT_AK, SK as DEFAULT_SK
+    p = {"Format": "JSON", "AccessKeyId": ak or DEFAULT_AK, "SignatureMethod": "HMAC-SHA1", "SignatureVersion": "1.0",
+         "SignatureNonce": uuid.uuid4().hex,
+         "Timestamp": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), **params}
+    enc = lambda s: urllib.parse.quote(str(s), safe="-_.~")
+    canonical = "&".join(f"{enc(k)}={enc(v)}" for k, v in sorted(p.items()))
+    to_sign = f"{method}&{enc('/')}&{enc(canonical)}"
+    p["Signature"] = base64.b64encode(hmac.new(((sk or DEFAULT_SK) + "&").encode(), to_sign.encode(), hashlib.sha1).digest()).decode()
+    encoded = urllib.parse.urlencode(p)
+    if form:
+        req = urllib.request.Request(f"http://{server.endpoint}/", data=encoded.encode(), method=method,
+                                     headers={"Content-Type": "application/x-www-form-urlencoded"})
+    else:
+        req = urllib.request.Request(f"http://{server.endpoint}/?{encoded}", method=method)
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return r.status, dict(r.headers), r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, dict(e.headers), e.read().decode()
