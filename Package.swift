@@ -70,6 +70,8 @@ let package = Package(
             name: "CloudAPITests",
             dependencies: [
                 "CloudAPI",
+                "ControlPlane",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strictSettings
