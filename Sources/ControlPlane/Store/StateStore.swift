@@ -47,5 +47,6 @@ public struct JSONFileStateStore: StateStore {
 /// A state file that cannot be read.
 public struct StateStoreError: Error, Sendable, CustomStringConvertible {
     public var message: String
+    public init(message: String) { self.message = message }
     public var description: String { message }
 }
