@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "IPAddressing", targets: ["IPAddressing"]),
         .library(name: "CloudAPI", targets: ["CloudAPI"]),
         .library(name: "ControlPlane", targets: ["ControlPlane"]),
+        .library(name: "Persistence", targets: ["Persistence"]),
         .executable(name: "meridian", targets: ["meridian"]),
     ],
     dependencies: [
@@ -30,6 +31,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // MARK: Layer 0
@@ -51,8 +54,31 @@ let package = Package(
         .target(name: "ESP", dependencies: ["IPAddressing", "IPsecCrypto"], swiftSettings: strictSettings),
         .testTarget(name: "ESPTests", dependencies: ["ESP"], swiftSettings: strictSettings),
 
+        // MARK: Layer 2: Persistence (ResourceStore: in-memory, SQLite via GRDB, PostgreSQL via postgres-nio)
+        .target(
+            name: "Persistence",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Not part of the product: writes records and acknowledges each on stdout, so tests can kill -9 it.
+        .executableTarget(
+            name: "persistence-probe",
+            dependencies: ["Persistence"],
+            path: "Sources/PersistenceProbe",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "PersistenceTests",
+            dependencies: ["Persistence", "persistence-probe"],
+            swiftSettings: strictSettings
+        ),
+
         // MARK: Layer 2: control plane and the cloud's RPC API
-        .target(name: "ControlPlane", dependencies: ["IPAddressing"], swiftSettings: strictSettings),
+        .target(name: "ControlPlane", dependencies: ["IPAddressing", "Persistence"], swiftSettings: strictSettings),
         .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane"], swiftSettings: strictSettings),
         .target(
             name: "CloudAPI",
