@@ -79,7 +79,7 @@ let package = Package(
 
         // MARK: Layer 2: control plane and the cloud's RPC API
         .target(name: "ControlPlane", dependencies: ["IPAddressing", "Persistence"], swiftSettings: strictSettings),
-        .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane"], swiftSettings: strictSettings),
+        .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane", "Persistence"], swiftSettings: strictSettings),
         .target(
             name: "CloudAPI",
             dependencies: [
@@ -109,6 +109,7 @@ let package = Package(
             dependencies: [
                 "CloudAPI",
                 "ControlPlane",
+                "Persistence",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -5,6 +5,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Metrics
+import Persistence
 import Prometheus
 import ServiceLifecycle
 import UnixSignals
@@ -65,9 +66,9 @@ struct ServeCommand: AsyncParsableCommand {
         let prometheus = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: prometheus))
 
-        let keys = try loadAccessKeys(logger: logger)
-        let store: any StateStore = db == ":memory:" ? InMemoryStateStore() : JSONFileStateStore(url: URL(fileURLWithPath: db + ".state.json"))
-        let controlPlane = try await ControlPlane(store: store)
+        let resources: any ResourceStore = try SQLiteStore(path: db == ":memory:" ? SQLiteStore.inMemory : db)
+        let keys = try await loadAccessKeys(store: resources, logger: logger)
+        let controlPlane = try await ControlPlane(store: ResourceStoreStateStore(store: resources))
         var registry = ActionRegistry()
         CloudActions.register(into: &registry, controlPlane: controlPlane)
         let service = RPCService(registry: registry, accessKeys: StaticAccessKeyStore(keys), logger: Logger(label: "meridian.api"))
@@ -86,14 +87,15 @@ struct ServeCommand: AsyncParsableCommand {
         try await group.run()
     }
 
-    /// Keys from `--access-key` and `MERIDIAN_ACCESS_KEYS`; otherwise the stored pair, created on first start.
-    private func loadAccessKeys(logger: Logger) throws -> [AccessKey] {
-        var keys: [AccessKey] = []
-        for text in accessKeys { keys.append(try AccessKey(parsing: text, source: "--access-key")) }
+    /// Keys from `--access-key` and `MERIDIAN_ACCESS_KEYS`; otherwise the keys kept in the database, one pair
+    /// created (and printed) on first start.
+    private func loadAccessKeys(store: any ResourceStore, logger: Logger) async throws -> [CloudAPI.AccessKey] {
+        var keys: [CloudAPI.AccessKey] = []
+        for text in accessKeys { keys.append(try CloudAPI.AccessKey(parsing: text, source: "--access-key")) }
         if let env = ProcessInfo.processInfo.environment["MERIDIAN_ACCESS_KEYS"], !env.isEmpty {
             for text in env.split(separator: ",") {
                 do {
-                    keys.append(try AccessKey(parsing: String(text), source: "MERIDIAN_ACCESS_KEYS"))
+                    keys.append(try CloudAPI.AccessKey(parsing: String(text), source: "MERIDIAN_ACCESS_KEYS"))
                 } catch {
                     throw ValidationError(error.description)
                 }
@@ -101,24 +103,18 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if !keys.isEmpty { return keys }
 
-        let file = db == ":memory:" ? nil : URL(fileURLWithPath: db + ".access-keys.json")
-        if let file, FileManager.default.fileExists(atPath: file.path) {
-            let stored = try JSONDecoder().decode([AccessKey].self, from: Data(contentsOf: file))
-            if !stored.isEmpty {
-                logger.notice("using stored access keys", metadata: ["file": "\(file.path)", "ids": "\(stored.map(\.id))"])
-                return stored
-            }
+        let stored = try await store.accessKeys()
+        if !stored.isEmpty {
+            logger.notice("using stored access keys", metadata: ["db": "\(db)", "ids": "\(stored.map(\.id))"])
+            return stored.map { CloudAPI.AccessKey(id: $0.id, secret: $0.secret) }
         }
         var random = SystemRandomNumberGenerator()
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
         func draw(_ count: Int) -> String { String((0..<count).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }) }
-        let key = AccessKey(id: "LTAI" + draw(20), secret: draw(30))
-        if let file {
-            try JSONEncoder().encode([key]).write(to: file, options: .atomic)
-            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)
-        }
+        let key = CloudAPI.AccessKey(id: "LTAI" + draw(20), secret: draw(30))
+        try await store.createAccessKey(Persistence.AccessKey(id: key.id, secret: key.secret, createdAt: Date()))
         let notice = """
-            Created access key pair (stored in \(file?.path ?? "memory only")):
+            Created access key pair (stored in \(db == ":memory:" ? "memory only" : db)):
               AccessKeyId:     \(key.id)
               AccessKeySecret: \(key.secret)
 

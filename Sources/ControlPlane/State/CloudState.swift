@@ -15,7 +15,7 @@ public struct CloudState: Sendable, Hashable, Codable {
     public var vpnConnections: [String: VPNConnection] = [:]
     /// Creation order of every id.
     public var order: [String: Int] = [:]
-    var nextOrder = 0
+    package var nextOrder = 0
 
     public init() {}
 
