@@ -300,3 +300,59 @@ def body_gateway_ip(c, region, gateway_id):
     (gw,) = body["VpnGateways"]["VpnGateway"]
     assert gw["Spec"] == "10M" and gw["Status"] == "active" and gw["IpsecVpn"] == "enable"
     return gw["InternetIp"]
+
+
+def test_vpn_routes_publish_into_the_vpc_table(server):
+    region = "ap-northeast-1"
+    c = new_vpc_client(server, AK, SK)
+    vpc = c.create_vpc(m.CreateVpcRequest(region_id=region, cidr_block="10.30.0.0/16")).body.to_map()
+    gw = c.create_vpn_gateway(m.CreateVpnGatewayRequest(region_id=region, vpc_id=vpc["VpcId"], bandwidth=10)).body.to_map()
+    vcos = []
+    for ip in ("198.51.100.21", "198.51.100.22"):
+        cgw = c.create_customer_gateway(m.CreateCustomerGatewayRequest(region_id=region, ip_address=ip)).body.to_map()
+        vcos.append(c.create_vpn_connection(m.CreateVpnConnectionRequest(
+            region_id=region, vpn_gateway_id=gw["VpnGatewayId"], customer_gateway_id=cgw["CustomerGatewayId"],
+            local_subnet="0.0.0.0/0", remote_subnet="192.168.10.0/24")).body.to_map()["VpnConnectionId"])
+
+    active = c.create_vpn_route_entry(m.CreateVpnRouteEntryRequest(
+        region_id=region, vpn_gateway_id=gw["VpnGatewayId"], route_dest="192.168.10.0/24", next_hop=vcos[0],
+        weight=100, publish_vpc=True)).body.to_map()
+    assert (active["State"], active["Weight"], active["VpnInstanceId"]) == ("published", 100, gw["VpnGatewayId"])
+    e = new_error(lambda: c.create_vpn_route_entry(m.CreateVpnRouteEntryRequest(
+        region_id=region, vpn_gateway_id=gw["VpnGatewayId"], route_dest="192.168.10.0/24", next_hop=vcos[1],
+        weight=100, publish_vpc=False)))
+    assert (e.status_code, e.code) == (400, "VpnRouteEntry.SameWeight")
+    c.create_vpn_route_entry(m.CreateVpnRouteEntryRequest(
+        region_id=region, vpn_gateway_id=gw["VpnGatewayId"], route_dest="192.168.10.0/24", next_hop=vcos[1],
+        weight=0, publish_vpc=False))
+    listed = c.describe_vpn_route_entries(m.DescribeVpnRouteEntriesRequest(region_id=region, vpn_gateway_id=gw["VpnGatewayId"])).body.to_map()
+    assert listed["TotalCount"] == 2
+    assert [(r["NextHop"], r["Weight"], r["State"]) for r in listed["VpnRouteEntries"]["VpnRouteEntry"]] == [
+        (vcos[0], 100, "published"), (vcos[1], 0, "normal")]
+
+    def vpc_routes():
+        tables = c.describe_route_tables(m.DescribeRouteTablesRequest(region_id=region, route_table_id=vpc["RouteTableId"])).body.to_map()
+        return {(e["DestinationCidrBlock"], e["Type"], e["NextHopType"], e["InstanceId"])
+                for e in tables["RouteTables"]["RouteTable"][0]["RouteEntrys"]["RouteEntry"]}
+
+    assert ("192.168.10.0/24", "Custom", "VpnGateway", gw["VpnGatewayId"]) in vpc_routes()
+    c.publish_vpn_route_entry(m.PublishVpnRouteEntryRequest(region_id=region, vpn_gateway_id=gw["VpnGatewayId"],
+                                                            route_dest="192.168.10.0/24", next_hop=vcos[0], route_type="dbr",
+                                                            publish_vpc=False))
+    assert not any(r[0] == "192.168.10.0/24" for r in vpc_routes())
+
+    pbr = c.create_vpn_pbr_route_entry(m.CreateVpnPbrRouteEntryRequest(
+        region_id=region, vpn_gateway_id=gw["VpnGatewayId"], route_source="10.30.0.0/16", route_dest="192.168.10.0/24",
+        next_hop=vcos[0], weight=100, publish_vpc=False)).body.to_map()
+    assert (pbr["RouteSource"], pbr["Priority"], pbr["State"]) == ("10.30.0.0/16", 10, "normal")
+    body = c.describe_vpn_pbr_route_entries(m.DescribeVpnPbrRouteEntriesRequest(region_id=region, vpn_gateway_id=gw["VpnGatewayId"])).body.to_map()
+    assert body["VpnPbrRouteEntries"]["VpnPbrRouteEntry"][0]["RouteSource"] == "10.30.0.0/16"
+
+    e = new_error(lambda: c.delete_vpn_connection(m.DeleteVpnConnectionRequest(region_id=region, vpn_connection_id=vcos[1])))
+    assert e.code == "DependencyViolation.VpnRouteEntry"
+    c.delete_vpn_route_entry(m.DeleteVpnRouteEntryRequest(region_id=region, vpn_gateway_id=gw["VpnGatewayId"],
+                                                          route_dest="192.168.10.0/24", next_hop=vcos[1], weight=0))
+    c.delete_vpn_connection(m.DeleteVpnConnectionRequest(region_id=region, vpn_connection_id=vcos[1]))
+    e = new_error(lambda: c.delete_vpn_route_entry(m.DeleteVpnRouteEntryRequest(
+        region_id=region, vpn_gateway_id=gw["VpnGatewayId"], route_dest="192.168.10.0/24", next_hop=vcos[1], weight=0)))
+    assert (e.status_code, e.code) == (404, "InvalidVpnRouteEntry.NotFound")

@@ -116,3 +116,27 @@ public struct VPNConnection: Sendable, Hashable, Codable {
     /// `ike_sa_not_established` until an office negotiates (DESIGN §4, "tunnel state without real packets").
     public var status: String
 }
+
+/// A VPN gateway route: destination-based (`routeSource == nil`) or policy-based (reference §5).
+public struct VPNRouteEntry: Sendable, Hashable, Codable {
+    public var id: String
+    public var regionId: String
+    public var vpnGatewayId: String
+    /// Source CIDR of a policy-based route; `nil` for a destination-based route.
+    public var routeSource: IPv4Prefix?
+    public var routeDest: IPv4Prefix
+    /// The IPsec connection (`vco-…`).
+    public var nextHop: String
+    /// 100 active, 0 standby.
+    public var weight: Int
+    /// Policy-based routes only: 1 (highest) to 100; default 10.
+    public var priority: Int?
+    /// Advertised to the VPC's system route table.
+    public var published: Bool
+    /// The id the published route has in the VPC's table.
+    public var publishedRouteEntryId: String
+    public var description: String
+    public var createTime: Date
+
+    public var isPolicyBased: Bool { routeSource != nil }
+}

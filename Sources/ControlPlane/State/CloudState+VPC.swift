@@ -127,6 +127,9 @@ extension CloudState {
         if let other = siblings.first(where: { $0.cidrBlock.overlaps(cidr) }) {
             throw .invalid("InvalidCidrBlock.Overlapped", "The specified CidrBlock '\(cidr)' overlaps \(other.cidrBlock) of vSwitch '\(other.id)'.")
         }
+        if let route = publishedRoutes(in: vpc.id).first(where: { $0.routeDest == cidr }) {
+            throw .invalid("InvalidCidrBlock", "The specified CidrBlock '\(cidr)' equals the destination VPN gateway '\(route.vpnGatewayId)' publishes to this VPC.")
+        }
         if let route = customRoutes(in: vpc.routeTableId).first(where: { $0.destination == cidr }) {
             throw .invalid("InvalidCidrBlock", "The specified CidrBlock '\(cidr)' equals the destination of route entry '\(route.id)'; a vSwitch may sit inside a route's destination but not equal it.")
         }
@@ -189,6 +192,9 @@ extension CloudState {
         let table = customRoutes(in: vpc.routeTableId)
         if let same = table.first(where: { $0.destination == destination }) {
             throw .invalid("InvalidCIDRBlock.Duplicate", "The route table '\(vpc.routeTableId)' already has a route to \(destination) ('\(same.id)').")
+        }
+        if let published = publishedRoutes(in: vpc.id).first(where: { $0.routeDest == destination }) {
+            throw .invalid("InvalidCIDRBlock.Duplicate", "The route table '\(vpc.routeTableId)' already has the route to \(destination) that VPN gateway '\(published.vpnGatewayId)' publishes.")
         }
         if let vSwitch = vSwitches(in: vpc.id).first(where: { $0.cidrBlock.contains(destination) }) {
             throw .invalid("InvalidCidrBlock", "The specified DestinationCidrBlock '\(destination)' equals or lies inside \(vSwitch.cidrBlock) of vSwitch '\(vSwitch.id)'; the vSwitch's system route covers it.")

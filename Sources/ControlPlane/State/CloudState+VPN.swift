@@ -104,6 +104,9 @@ extension CloudState {
         if let connection = ordered(vpnConnections).first(where: { $0.vpnGatewayId == id }) {
             throw .invalid("DependencyViolation.VpnConnection", "The VPN gateway '\(id)' still has IPsec connection '\(connection.id)'; delete it first.")
         }
+        if let route = ordered(vpnRouteEntries).first(where: { $0.vpnGatewayId == id }) {
+            throw .invalid("DependencyViolation.VpnRouteEntry", "The VPN gateway '\(id)' still has route \(route.routeDest) via '\(route.nextHop)'; delete it first.")
+        }
         if let route = ordered(routeEntries).first(where: { $0.nextHopId == id }) {
             throw .invalid("DependencyViolation.RouteEntry", "The VPN gateway '\(id)' is the next hop of route entry \(route.destination) ('\(route.id)'); delete it first.")
         }
@@ -309,6 +312,9 @@ extension CloudState {
 
     public mutating func deleteVPNConnection(_ id: String, region: String) throws(ControlPlaneError) {
         let connection = try vpnConnection(id, region: region)
+        if let route = ordered(vpnRouteEntries).first(where: { $0.nextHop == id }) {
+            throw .invalid("DependencyViolation.VpnRouteEntry", "The IPsec connection '\(id)' is the next hop of VPN route \(route.routeDest) on gateway '\(route.vpnGatewayId)'; delete that route first.")
+        }
         vpnConnections[connection.id] = nil
     }
 }

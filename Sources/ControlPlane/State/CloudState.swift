@@ -13,6 +13,7 @@ public struct CloudState: Sendable, Hashable, Codable {
     public var vpnGateways: [String: VPNGateway] = [:]
     public var customerGateways: [String: CustomerGateway] = [:]
     public var vpnConnections: [String: VPNConnection] = [:]
+    public var vpnRouteEntries: [String: VPNRouteEntry] = [:]
     /// Creation order of every id.
     public var order: [String: Int] = [:]
     package var nextOrder = 0
@@ -41,6 +42,8 @@ public struct Quotas: Sendable, Hashable {
     public var vpnGatewaysPerRegion = 30
     public var customerGatewaysPerRegion = 100
     public var connectionsPerVPNGateway = 10
+    public var destinationRoutesPerVPNGateway = 20
+    public var policyRoutesPerVPNGateway = 20
 
     public init() {}
 }

@@ -11,7 +11,7 @@ public actor ResourceStoreStateStore: StateStore {
     /// The record kinds this adapter writes.
     public enum Kind: String, CaseIterable, Sendable {
         case vpc, vSwitch = "vswitch", routeEntry = "route-entry", vpnGateway = "vpn-gateway"
-        case customerGateway = "customer-gateway", vpnConnection = "vpn-connection"
+        case customerGateway = "customer-gateway", vpnConnection = "vpn-connection", vpnRouteEntry = "vpn-route-entry"
     }
 
     /// A resource with its creation order (the order `Describe*` lists it in).
@@ -87,6 +87,10 @@ public actor ResourceStoreStateStore: StateStore {
             let stored = try decode(VPNConnection.self)
             state.vpnConnections[record.id] = stored.resource
             order = stored.order
+        case .vpnRouteEntry:
+            let stored = try decode(VPNRouteEntry.self)
+            state.vpnRouteEntries[record.id] = stored.resource
+            order = stored.order
         }
         state.order[record.id] = order
     }
@@ -99,6 +103,7 @@ public actor ResourceStoreStateStore: StateStore {
         try diff(\.vpnGateways, .vpnGateway, region: \.regionId, state, &batch)
         try diff(\.customerGateways, .customerGateway, region: \.regionId, state, &batch)
         try diff(\.vpnConnections, .vpnConnection, region: \.regionId, state, &batch)
+        try diff(\.vpnRouteEntries, .vpnRouteEntry, region: \.regionId, state, &batch)
         if !batch.operations.isEmpty {
             let result = try await store.commit(batch)
             for record in result.records { versions[ResourceKey(kind: record.kind, id: record.id)] = record.version }
