@@ -18,7 +18,7 @@ extension APIError {
 public enum CloudActions {
     /// Adds the VPC, route and VPN actions, run through `controlPlane`.
     public static func register(into registry: inout ActionRegistry, controlPlane: ControlPlane) {
-        for action in VPCActions.all(controlPlane) + VPNActions.all(controlPlane) + VPNRouteActions.all(controlPlane) {
+        for action in VPCActions.all(controlPlane) + VPNActions.all(controlPlane) + VPNRouteActions.all(controlPlane) + CENActions.all(controlPlane) {
             registry.register(action)
         }
     }

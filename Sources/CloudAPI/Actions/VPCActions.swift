@@ -36,7 +36,10 @@ enum VPCActions {
                 return try await read(cp) { state throws(ControlPlaneError) in
                     let vpc = try state.vpc(id, region: region)
                     guard case .object(var object) = vpcObject(vpc, state) else { return [:] }
-                    object["AssociatedCens"] = .wrapped("AssociatedCen", [])
+                    object["AssociatedCens"] = .wrapped(
+                        "AssociatedCen",
+                        state.cenAttachments["cenattach-" + vpc.id].map { [["CenId": .string($0.cenId), "CenOwnerId": 0, "CenStatus": "Attached"]] } ?? []
+                    )
                     object["CloudResources"] = .wrapped(
                         "CloudResourceSetType",
                         [["ResourceType": "VSwitch", "ResourceCount": .int(state.vSwitches(in: vpc.id).count)]]
@@ -217,7 +220,7 @@ enum VPCActions {
             "VpcId": .string(vpc.id), "RegionId": .string(vpc.regionId), "Status": .string(vpc.status),
             "VpcName": .string(vpc.name), "CreationTime": CloudTime.iso(vpc.creationTime),
             "CidrBlock": .string(vpc.cidrBlock.description), "Ipv6CidrBlock": "", "VRouterId": .string(vpc.vRouterId),
-            "Description": .string(vpc.description), "IsDefault": false, "CenStatus": "", "OwnerId": 0, "ResourceGroupId": "",
+            "Description": .string(vpc.description), "IsDefault": false, "CenStatus": .string(state.cenAttachments["cenattach-" + vpc.id] == nil ? "" : "Attached"), "OwnerId": 0, "ResourceGroupId": "",
             "DhcpOptionsSetId": "", "EnabledIpv6": false,
             "VSwitchIds": .wrapped("VSwitchId", state.vSwitches(in: vpc.id).map { .string($0.id) }),
             "UserCidrs": .wrapped("UserCidr", []),

@@ -140,3 +140,26 @@ public struct VPNRouteEntry: Sendable, Hashable, Codable {
 
     public var isPolicyBased: Bool { routeSource != nil }
 }
+
+/// A Cloud Enterprise Network instance (global, reference §7).
+public struct CEN: Sendable, Hashable, Codable {
+    public var id: String
+    public var name: String
+    public var description: String
+    public var protectionLevel: String
+    public var creationTime: Date
+    public var status: String
+}
+
+/// A network attached to a CEN.
+public struct CENAttachment: Sendable, Hashable, Codable {
+    public var cenId: String
+    public var childInstanceId: String
+    public var childInstanceType: String
+    public var childInstanceRegionId: String
+    public var attachTime: Date
+    public var status: String
+
+    /// The record id: one attachment per child network.
+    public var id: String { "cenattach-" + childInstanceId }
+}

@@ -85,6 +85,9 @@ extension CloudState {
         if let route = customRoutes(in: vpc.routeTableId).first {
             throw .invalid("DependencyViolation.RouteEntry", "The VPC '\(id)' still has custom route entry \(route.destination) (\(route.id)); delete it first.")
         }
+        if let attachment = cenAttachments["cenattach-" + id] {
+            throw .invalid("DependencyViolation.Cen", "The VPC '\(id)' is attached to CEN '\(attachment.cenId)'; detach it first (DetachCenChildInstance).")
+        }
         if let gateway = ordered(vpnGateways).first(where: { $0.vpcId == id }) {
             throw .invalid("DependencyViolation.VpnGateway", "The VPC '\(id)' still has VPN gateway '\(gateway.id)'; delete it first.")
         }

@@ -14,6 +14,9 @@ public struct CloudState: Sendable, Hashable, Codable {
     public var customerGateways: [String: CustomerGateway] = [:]
     public var vpnConnections: [String: VPNConnection] = [:]
     public var vpnRouteEntries: [String: VPNRouteEntry] = [:]
+    public var cens: [String: CEN] = [:]
+    /// Attachments keyed by `CENAttachment.id`.
+    public var cenAttachments: [String: CENAttachment] = [:]
     /// Creation order of every id.
     public var order: [String: Int] = [:]
     package var nextOrder = 0

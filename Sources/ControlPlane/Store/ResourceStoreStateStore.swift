@@ -12,6 +12,7 @@ public actor ResourceStoreStateStore: StateStore {
     public enum Kind: String, CaseIterable, Sendable {
         case vpc, vSwitch = "vswitch", routeEntry = "route-entry", vpnGateway = "vpn-gateway"
         case customerGateway = "customer-gateway", vpnConnection = "vpn-connection", vpnRouteEntry = "vpn-route-entry"
+        case cen, cenAttachment = "cen-attachment"
     }
 
     /// A resource with its creation order (the order `Describe*` lists it in).
@@ -91,6 +92,14 @@ public actor ResourceStoreStateStore: StateStore {
             let stored = try decode(VPNRouteEntry.self)
             state.vpnRouteEntries[record.id] = stored.resource
             order = stored.order
+        case .cen:
+            let stored = try decode(CEN.self)
+            state.cens[record.id] = stored.resource
+            order = stored.order
+        case .cenAttachment:
+            let stored = try decode(CENAttachment.self)
+            state.cenAttachments[record.id] = stored.resource
+            order = stored.order
         }
         state.order[record.id] = order
     }
@@ -104,6 +113,8 @@ public actor ResourceStoreStateStore: StateStore {
         try diff(\.customerGateways, .customerGateway, region: \.regionId, state, &batch)
         try diff(\.vpnConnections, .vpnConnection, region: \.regionId, state, &batch)
         try diff(\.vpnRouteEntries, .vpnRouteEntry, region: \.regionId, state, &batch)
+        try diff(\.cens, .cen, region: { _ in "global" }, state, &batch)
+        try diff(\.cenAttachments, .cenAttachment, region: \.childInstanceRegionId, state, &batch)
         if !batch.operations.isEmpty {
             let result = try await store.commit(batch)
             for record in result.records { versions[ResourceKey(kind: record.kind, id: record.id)] = record.version }

@@ -1,0 +1,97 @@
+import ControlPlane
+import Foundation
+
+/// Cloud Enterprise Network instances and attachments (reference §7). Route learning is not wired in yet.
+enum CENActions {
+    static func all(_ cp: ControlPlane) -> [any Action] {
+        [
+            ClosureAction("CreateCen", product: .cen) { input throws(APIError) in
+                let name = input.string("Name")
+                let description = input.string("Description")
+                let level = input.string("ProtectionLevel")
+                let cen = try await change(cp, input) { state, context throws(ControlPlaneError) in
+                    try state.createCEN(name: name, description: description, protectionLevel: level, context)
+                }
+                return ["CenId": .string(cen.id)]
+            },
+            ClosureAction("DescribeCens", product: .cen) { input throws(APIError) in
+                var ids: Set<String>?
+                var names: Set<String>?
+                for filter in try input.structures("Filter") {
+                    let key = filter.nonEmpty("Key") ?? ""
+                    let values = Set(try filter.list("Value"))
+                    switch key {
+                    case "CenId": ids = values
+                    case "Name": names = values
+                    default: throw .invalid("Filter.N.Key", key, allowed: "CenId, Name")
+                    }
+                }
+                let paging = try input.paging()
+                return try await read(cp) { state in
+                    let list = state.ordered(state.cens).filter { (ids?.contains($0.id) ?? true) && (names?.contains($0.name) ?? true) }
+                    var body = APIObject(paging.fields(total: list.count))
+                    body["Cens"] = .wrapped(
+                        "Cen",
+                        paging.page(of: list).map { cen in
+                            [
+                                "CenId": .string(cen.id), "Name": .string(cen.name), "Description": .string(cen.description),
+                                "Status": .string(cen.status), "CreationTime": .string(String(RequestTimestamp.format(cen.creationTime).dropLast(4)) + "Z"),
+                                "ProtectionLevel": .string(cen.protectionLevel), "Ipv6Level": "DISABLED", "ResourceGroupId": "",
+                                "CenBandwidthPackageIds": .wrapped("CenBandwidthPackageId", []), "Tags": .wrapped("Tag", []),
+                            ]
+                        }
+                    )
+                    return body
+                }
+            },
+            ClosureAction("DeleteCen", product: .cen) { input throws(APIError) in
+                let id = try input.required("CenId")
+                try await change(cp, input) { state, _ throws(ControlPlaneError) in try state.deleteCEN(id) }
+                return [:]
+            },
+            ClosureAction("AttachCenChildInstance", product: .cen) { input throws(APIError) in
+                let cenId = try input.required("CenId")
+                let child = try input.required("ChildInstanceId")
+                let type = try input.required("ChildInstanceType")
+                let region = try input.required("ChildInstanceRegionId")
+                _ = try await change(cp, input) { state, context throws(ControlPlaneError) in
+                    try state.attachCENChild(cenId: cenId, childId: child, childType: type, childRegion: region, context)
+                }
+                return [:]
+            },
+            ClosureAction("DetachCenChildInstance", product: .cen) { input throws(APIError) in
+                let cenId = try input.required("CenId")
+                let child = try input.required("ChildInstanceId")
+                _ = try input.required("ChildInstanceType")
+                _ = try input.required("ChildInstanceRegionId")
+                try await change(cp, input) { state, _ throws(ControlPlaneError) in try state.detachCENChild(cenId: cenId, childId: child) }
+                return [:]
+            },
+            ClosureAction("DescribeCenAttachedChildInstances", product: .cen) { input throws(APIError) in
+                let cenId = try input.required("CenId")
+                let region = input.string("ChildInstanceRegionId")
+                let type = input.string("ChildInstanceType")
+                let paging = try input.paging()
+                return try await read(cp) { state throws(ControlPlaneError) in
+                    _ = try state.cen(cenId)
+                    let list = state.attachments(of: cenId).filter {
+                        (region == nil || $0.childInstanceRegionId == region) && (type == nil || $0.childInstanceType == type)
+                    }
+                    var body = APIObject(paging.fields(total: list.count))
+                    body["ChildInstances"] = .wrapped(
+                        "ChildInstance",
+                        paging.page(of: list).map { a in
+                            [
+                                "CenId": .string(a.cenId), "ChildInstanceId": .string(a.childInstanceId),
+                                "ChildInstanceType": .string(a.childInstanceType), "ChildInstanceRegionId": .string(a.childInstanceRegionId),
+                                "ChildInstanceOwnerId": 0, "ChildInstanceAttachTime": .string(RequestTimestamp.format(a.attachTime)),
+                                "Status": .string(a.status),
+                            ]
+                        }
+                    )
+                    return body
+                }
+            },
+        ]
+    }
+}

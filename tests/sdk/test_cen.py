@@ -1,0 +1,59 @@
+"""CEN instances and attachments through both SDKs (product Cbn, version 2017-09-12)."""
+from aliyunsdkcbn.request.v20170912.CreateCenRequest import CreateCenRequest
+from aliyunsdkcbn.request.v20170912.DescribeCensRequest import DescribeCensRequest
+from alibabacloud_cbn20170912 import models as cbn
+from alibabacloud_vpc20160428 import models as m
+
+from conftest import AK, SK
+from sdk import new_cbn_client, new_error, new_vpc_client, old_call, old_client, old_error
+
+
+def test_cen_attach_detach(server):
+    region = "eu-west-1"
+    c = new_cbn_client(server, AK, SK)
+    v = new_vpc_client(server, AK, SK)
+    cen = c.create_cen(cbn.CreateCenRequest(name="corp", description="all offices")).body.to_map()["CenId"]
+    assert cen.startswith("cen-")
+    vpc = v.create_vpc(m.CreateVpcRequest(region_id=region, cidr_block="10.40.0.0/16")).body.to_map()["VpcId"]
+
+    c.attach_cen_child_instance(cbn.AttachCenChildInstanceRequest(cen_id=cen, child_instance_id=vpc, child_instance_type="VPC",
+                                                                  child_instance_region_id=region))
+    children = c.describe_cen_attached_child_instances(cbn.DescribeCenAttachedChildInstancesRequest(cen_id=cen)).body.to_map()
+    assert children["TotalCount"] == 1
+    assert children["ChildInstances"]["ChildInstance"][0]["ChildInstanceId"] == vpc
+    assert children["ChildInstances"]["ChildInstance"][0]["Status"] == "Attached"
+    vpcs = v.describe_vpcs(m.DescribeVpcsRequest(region_id=region, vpc_id=vpc)).body.to_map()
+    assert vpcs["Vpcs"]["Vpc"][0]["CenStatus"] == "Attached"
+
+    other = c.create_cen(cbn.CreateCenRequest()).body.to_map()["CenId"]
+    e = new_error(lambda: c.attach_cen_child_instance(cbn.AttachCenChildInstanceRequest(
+        cen_id=other, child_instance_id=vpc, child_instance_type="VPC", child_instance_region_id=region)))
+    assert (e.status_code, e.code) == (400, "InstanceAlreadyAttached")
+    e = new_error(lambda: c.delete_cen(cbn.DeleteCenRequest(cen_id=cen)))
+    assert e.code == "DependencyViolation.ChildInstance"
+    e = new_error(lambda: v.delete_vpc(m.DeleteVpcRequest(region_id=region, vpc_id=vpc)))
+    assert e.code == "DependencyViolation.Cen"
+    e = new_error(lambda: c.attach_cen_child_instance(cbn.AttachCenChildInstanceRequest(
+        cen_id=cen, child_instance_id="vpc-nope", child_instance_type="VPC", child_instance_region_id=region)))
+    assert (e.status_code, e.code) == (404, "InvalidChildInstanceId.NotFound")
+
+    c.detach_cen_child_instance(cbn.DetachCenChildInstanceRequest(cen_id=cen, child_instance_id=vpc, child_instance_type="VPC",
+                                                                  child_instance_region_id=region))
+    c.delete_cen(cbn.DeleteCenRequest(cen_id=cen))
+    e = new_error(lambda: c.delete_cen(cbn.DeleteCenRequest(cen_id=cen)))
+    assert (e.status_code, e.code) == (404, "InvalidCenInstanceId.NotFound")
+
+
+def test_cen_filters_with_old_sdk(server):
+    client = old_client(AK, SK)  # the old SDK adds RegionId to CEN calls; it is ignored
+    r = CreateCenRequest()
+    r.set_Name("filter-me")
+    cen = old_call(server, client, r)["CenId"]
+    d = DescribeCensRequest()
+    d.set_Filters([{"Key": "CenId", "Value": [cen]}])
+    body = old_call(server, client, d)
+    assert body["TotalCount"] == 1 and body["Cens"]["Cen"][0]["Name"] == "filter-me"
+    assert body["Cens"]["Cen"][0]["ProtectionLevel"] == "REDUCED"
+    d = DescribeCensRequest()
+    d.set_Filters([{"Key": "Bogus", "Value": ["x"]}])
+    assert old_error(server, client, d).get_error_code() == "InvalidParameter"
