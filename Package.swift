@@ -18,6 +18,10 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "IPAddressing", targets: ["IPAddressing"]),
+        .library(name: "NetworkModel", targets: ["NetworkModel"]),
+        .library(name: "RouteEngine", targets: ["RouteEngine"]),
+        .library(name: "Reachability", targets: ["Reachability"]),
+        .library(name: "MeridianTestSupport", targets: ["MeridianTestSupport"]),
         .library(name: "CloudAPI", targets: ["CloudAPI"]),
         .library(name: "ControlPlane", targets: ["ControlPlane"]),
         .library(name: "Persistence", targets: ["Persistence"]),
@@ -38,6 +42,32 @@ let package = Package(
         // MARK: Layer 0
         .target(name: "IPAddressing", swiftSettings: strictSettings),
         .testTarget(name: "IPAddressingTests", dependencies: ["IPAddressing"], swiftSettings: strictSettings),
+
+        // MARK: Layer 1: model, routes, reachability (pure: no I/O libraries)
+        .target(name: "NetworkModel", dependencies: ["IPAddressing"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "NetworkModelTests",
+            dependencies: ["NetworkModel", "MeridianTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .target(name: "RouteEngine", dependencies: ["NetworkModel", "IPAddressing"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "RouteEngineTests",
+            dependencies: ["RouteEngine", "MeridianTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "Reachability",
+            dependencies: ["RouteEngine", "NetworkModel", "IPAddressing"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ReachabilityTests",
+            dependencies: ["Reachability", "MeridianTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        // Builders for tests and benchmarks: the five seed networks and a large synthetic network.
+        .target(name: "MeridianTestSupport", dependencies: ["NetworkModel", "IPAddressing"], swiftSettings: strictSettings),
 
         // MARK: Layer 1: IPsec (pure: codecs and state machines, time and randomness as parameters)
         .target(
@@ -78,7 +108,11 @@ let package = Package(
         ),
 
         // MARK: Layer 2: control plane and the cloud's RPC API
-        .target(name: "ControlPlane", dependencies: ["IPAddressing", "Persistence"], swiftSettings: strictSettings),
+        .target(
+            name: "ControlPlane",
+            dependencies: ["IPAddressing", "NetworkModel", "RouteEngine", "Persistence"],
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane", "Persistence"], swiftSettings: strictSettings),
         .target(
             name: "CloudAPI",

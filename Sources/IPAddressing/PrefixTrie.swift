@@ -97,6 +97,9 @@ public struct PrefixTrie<Value> {
         return slot >= 0 ? slots[Int(slot)]?.value : nil
     }
 
+    @usableFromInline
+    func findNodeIndex(_ prefix: IPv4Prefix) -> Int32? { findNode(prefix) }
+
     private func findNode(_ prefix: IPv4Prefix) -> Int32? {
         var node: Int32 = 0
         let bits = prefix.network.rawValue
@@ -135,6 +138,40 @@ public struct PrefixTrie<Value> {
                 return best
             }
         }
+    }
+
+    /// The most specific stored prefix that contains `address` and whose entry satisfies `predicate`.
+    ///
+    /// Candidates are offered longest first and at most as long as `maximumLength`, without copying the stored
+    /// values into an array, so a caller can apply its own rejections (a route table that refuses some learned
+    /// routes) at lookup time.
+    /// - Complexity: O(32 + number of candidates tried).
+    @inlinable
+    public func longestMatch(
+        for address: IPv4Address, maximumLength: Int = 32, where predicate: (IPv4Prefix, Value) throws -> Bool
+    ) rethrows -> (prefix: IPv4Prefix, value: Value)? {
+        // One walk down records, as bits, the depths that hold a prefix; candidates are then taken longest first.
+        var depths: UInt64 = 0
+        var node = 0
+        var shifted = address.rawValue
+        var depth = 0
+        while true {
+            if slotOfNode[node] >= 0 && depth <= maximumLength { depths |= 1 << UInt64(depth) }
+            if depth == 32 { break }
+            let child = children[node &* 2 &+ Int(shifted >> 31)]
+            if child == 0 { break }
+            node = Int(child)
+            shifted <<= 1
+            depth += 1
+        }
+        while depths != 0 {
+            let length = 63 - depths.leadingZeroBitCount
+            depths &= ~(1 << UInt64(length))
+            guard let found = findNodeIndex(IPv4Prefix(containing: address, length: length)) else { continue }
+            let slot = slotOfNode[Int(found)]
+            if slot >= 0, let entry = slots[Int(slot)], try predicate(entry.prefix, entry.value) { return entry }
+        }
+        return nil
     }
 
     /// Every stored prefix that contains `address`, shortest first.
