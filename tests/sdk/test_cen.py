@@ -57,3 +57,34 @@ def test_cen_filters_with_old_sdk(server):
     d = DescribeCensRequest()
     d.set_Filters([{"Key": "Bogus", "Value": ["x"]}])
     assert old_error(server, client, d).get_error_code() == "InvalidParameter"
+
+
+def test_attached_vpcs_learn_each_others_vswitch_routes(server):
+    region = "cn-hongkong"
+    c = new_cbn_client(server, AK, SK)
+    v = new_vpc_client(server, AK, SK)
+    cen = c.create_cen(cbn.CreateCenRequest(name="learn")).body.to_map()["CenId"]
+    vpcs = []
+    for i, cidr in enumerate(("10.51.0.0/16", "10.52.0.0/16")):
+        vpc = v.create_vpc(m.CreateVpcRequest(region_id=region, cidr_block=cidr)).body.to_map()
+        v.create_vswitch(m.CreateVSwitchRequest(region_id=region, vpc_id=vpc["VpcId"], zone_id=f"{region}-b", cidr_block=cidr.replace(".0.0/16", ".1.0/24")))
+        c.attach_cen_child_instance(cbn.AttachCenChildInstanceRequest(cen_id=cen, child_instance_id=vpc["VpcId"],
+                                                                      child_instance_type="VPC", child_instance_region_id=region))
+        vpcs.append(vpc)
+
+    def table(vpc):
+        body = v.describe_route_tables(m.DescribeRouteTablesRequest(region_id=region, route_table_id=vpc["RouteTableId"])).body.to_map()
+        return {(e["DestinationCidrBlock"], e["Type"], e["NextHopType"], e["InstanceId"])
+                for e in body["RouteTables"]["RouteTable"][0]["RouteEntrys"]["RouteEntry"]}
+
+    assert ("10.52.1.0/24", "CEN", "VPC", vpcs[1]["VpcId"]) in table(vpcs[0])
+    assert ("10.51.1.0/24", "CEN", "VPC", vpcs[0]["VpcId"]) in table(vpcs[1])
+    routes = c.describe_cen_child_instance_route_entries(cbn.DescribeCenChildInstanceRouteEntriesRequest(
+        cen_id=cen, child_instance_id=vpcs[0]["VpcId"], child_instance_type="VPC", child_instance_region_id=region)).body.to_map()
+    by_dest = {r["DestinationCidrBlock"]: r for r in routes["CenRouteEntries"]["CenRouteEntry"]}
+    assert by_dest["10.52.1.0/24"]["Type"] == "CEN" and by_dest["10.52.1.0/24"]["Status"] == "Active"
+    assert by_dest["10.51.1.0/24"]["Type"] == "System"
+
+    c.detach_cen_child_instance(cbn.DetachCenChildInstanceRequest(cen_id=cen, child_instance_id=vpcs[1]["VpcId"],
+                                                                  child_instance_type="VPC", child_instance_region_id=region))
+    assert not any(r[1] == "CEN" for r in table(vpcs[0]))

@@ -1,10 +1,12 @@
 import ControlPlane
 import Foundation
+import IPAddressing
 
 /// Cloud Enterprise Network instances and attachments (reference §7). Route learning is not wired in yet.
 enum CENActions {
     static func all(_ cp: ControlPlane) -> [any Action] {
         [
+            childRoutes(cp),
             ClosureAction("CreateCen", product: .cen) { input throws(APIError) in
                 let name = input.string("Name")
                 let description = input.string("Description")
@@ -93,5 +95,45 @@ enum CENActions {
                 }
             },
         ]
+    }
+}
+
+extension CENActions {
+    /// `DescribeCenChildInstanceRouteEntries`: a VPC's effective table as the route engine computes it.
+    static func childRoutes(_ cp: ControlPlane) -> any Action {
+        ClosureAction("DescribeCenChildInstanceRouteEntries", product: .cen) { input throws(APIError) in
+            let cenId = try input.required("CenId")
+            let child = try input.required("ChildInstanceId")
+            let type = try input.required("ChildInstanceType")
+            let status = input.string("Status") ?? "All"
+            guard ["Active", "Candidate", "Rejected", "Prohibited", "All"].contains(status) else {
+                throw .invalid("Status", status, allowed: "Active, Candidate, Rejected, Prohibited, All")
+            }
+            let paging = try input.paging(maxSize: 500)
+            return try await read(cp) { state throws(ControlPlaneError) in
+                _ = try state.cen(cenId)
+                guard type == "VPC", let attachment = state.cenAttachments["cenattach-" + child], attachment.cenId == cenId,
+                    let vpc = state.vpcs[child]
+                else {
+                    throw ControlPlaneError(.notFound, code: "InvalidChildInstanceId.NotFound", message: "The \(type) '\(child)' is not attached to CEN '\(cenId)'.")
+                }
+                let routes = state.effectiveRoutes(of: vpc.id).filter { status == "All" || $0.status == status }
+                var body = APIObject(paging.fields(total: routes.count))
+                body["CenRouteEntries"] = .wrapped(
+                    "CenRouteEntry",
+                    paging.page(of: routes).map { r in
+                        [
+                            "RouteTableId": .string(vpc.routeTableId), "DestinationCidrBlock": .string(r.destination.description),
+                            "Type": .string(r.type), "Status": .string(r.status), "NextHopType": .string(r.nextHopType),
+                            "NextHopInstanceId": .string(r.nextHopId), "NextHopRegionId": .string(r.nextHopRegionId),
+                            "OperationalMode": .bool(r.type != "CEN"), "PublishStatus": .string(r.type == "System" ? "Published" : "NonPublished"),
+                            "Conflicts": .wrapped("Conflict", r.isConflict ? [["DestinationCidrBlock": .string(r.destination.description), "Status": "conflict"]] : []),
+                            "AsPaths": .wrapped("AsPath", []), "Communities": .wrapped("Community", []),
+                        ]
+                    }
+                )
+                return body
+            }
+        }
     }
 }

@@ -295,6 +295,9 @@ enum VPCActions {
         rows += state.publishedRoutes(in: vpc.id).map {
             TableRow(id: $0.publishedRouteEntryId, routeTableId: vpc.routeTableId, destination: $0.routeDest, type: "Custom", nextHopType: "VpnGateway", nextHopId: $0.vpnGatewayId, name: "", description: "", modified: $0.createTime)
         }
+        rows += state.learnedRoutes(of: vpc.id).filter { $0.status == "Active" }.map {
+            TableRow(id: "", routeTableId: vpc.routeTableId, destination: $0.destination, type: "CEN", nextHopType: $0.nextHopType, nextHopId: $0.nextHopId, name: "", description: "", modified: vpc.creationTime)
+        }
         rows += state.customRoutes(in: vpc.routeTableId).map {
             TableRow(id: $0.id, routeTableId: $0.routeTableId, destination: $0.destination, type: "Custom", nextHopType: $0.nextHopType, nextHopId: $0.nextHopId, name: $0.name, description: $0.description, modified: $0.creationTime)
         }
