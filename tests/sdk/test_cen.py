@@ -88,3 +88,42 @@ def test_attached_vpcs_learn_each_others_vswitch_routes(server):
     c.detach_cen_child_instance(cbn.DetachCenChildInstanceRequest(cen_id=cen, child_instance_id=vpcs[1]["VpcId"],
                                                                   child_instance_type="VPC", child_instance_region_id=region))
     assert not any(r[1] == "CEN" for r in table(vpcs[0]))
+
+
+def test_publish_and_withdraw_routes_to_cen(server):
+    region = "ap-south-1"
+    c = new_cbn_client(server, AK, SK)
+    v = new_vpc_client(server, AK, SK)
+    cen = c.create_cen(cbn.CreateCenRequest(name="publish")).body.to_map()["CenId"]
+    a = v.create_vpc(m.CreateVpcRequest(region_id=region, cidr_block="10.61.0.0/16")).body.to_map()
+    b = v.create_vpc(m.CreateVpcRequest(region_id=region, cidr_block="10.62.0.0/16")).body.to_map()
+    v.create_vswitch(m.CreateVSwitchRequest(region_id=region, vpc_id=a["VpcId"], zone_id=f"{region}-a", cidr_block="10.61.1.0/24"))
+    gw = v.create_vpn_gateway(m.CreateVpnGatewayRequest(region_id=region, vpc_id=a["VpcId"], bandwidth=5)).body.to_map()
+    v.create_route_entry(m.CreateRouteEntryRequest(region_id=region, route_table_id=a["RouteTableId"], destination_cidr_block="192.168.0.0/16",
+                                                   next_hop_type="VpnGateway", next_hop_id=gw["VpnGatewayId"]))
+    for vpc in (a, b):
+        c.attach_cen_child_instance(cbn.AttachCenChildInstanceRequest(cen_id=cen, child_instance_id=vpc["VpcId"],
+                                                                      child_instance_type="VPC", child_instance_region_id=region))
+
+    def learned_by_b():
+        body = v.describe_route_entry_list(m.DescribeRouteEntryListRequest(region_id=region, route_table_id=b["RouteTableId"],
+                                                                           route_entry_type="CEN", max_result=100)).body.to_map()
+        return sorted(e["DestinationCidrBlock"] for e in body["RouteEntrys"]["RouteEntry"])
+
+    assert learned_by_b() == ["10.61.1.0/24"]  # vSwitch routes are advertised by default, VPN routes are not
+    args = dict(cen_id=cen, child_instance_id=a["VpcId"], child_instance_region_id=region, child_instance_type="VPC",
+                child_instance_route_table_id=a["RouteTableId"])
+    c.publish_route_entries(cbn.PublishRouteEntriesRequest(destination_cidr_block="192.168.0.0/16", **args))
+    assert learned_by_b() == ["10.61.1.0/24", "192.168.0.0/16"]
+    published = c.describe_published_route_entries(cbn.DescribePublishedRouteEntriesRequest(
+        cen_id=cen, child_instance_id=a["VpcId"], child_instance_region_id=region, child_instance_type="VPC")).body.to_map()
+    status = {e["DestinationCidrBlock"]: (e["RouteType"], e["NextHopType"], e["PublishStatus"])
+              for e in published["PublishedRouteEntries"]["PublishedRouteEntry"]}
+    assert status == {"10.61.1.0/24": ("System", "local", "Published"), "192.168.0.0/16": ("Custom", "VpnGateway", "Published")}
+
+    c.withdraw_published_route_entries(cbn.WithdrawPublishedRouteEntriesRequest(destination_cidr_block="10.61.1.0/24", **args))
+    assert learned_by_b() == ["192.168.0.0/16"]
+    e = new_error(lambda: c.publish_route_entries(cbn.PublishRouteEntriesRequest(destination_cidr_block="172.16.0.0/12", **args)))
+    assert (e.status_code, e.code) == (404, "InvalidRouteEntry.NotFound")
+    v.delete_route_entry(m.DeleteRouteEntryRequest(region_id=region, route_table_id=a["RouteTableId"], destination_cidr_block="192.168.0.0/16"))
+    assert learned_by_b() == []

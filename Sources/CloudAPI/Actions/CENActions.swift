@@ -5,7 +5,7 @@ import IPAddressing
 /// Cloud Enterprise Network instances and attachments (reference §7). Route learning is not wired in yet.
 enum CENActions {
     static func all(_ cp: ControlPlane) -> [any Action] {
-        [
+        publishing(cp) + [
             childRoutes(cp),
             ClosureAction("CreateCen", product: .cen) { input throws(APIError) in
                 let name = input.string("Name")
@@ -135,5 +135,69 @@ extension CENActions {
                 return body
             }
         }
+    }
+}
+
+extension CENActions {
+    static func publishing(_ cp: ControlPlane) -> [any Action] {
+        func change(_ name: String, publish: Bool) -> any Action {
+            ClosureAction(name, product: .cen) { input throws(APIError) in
+                let cenId = try input.required("CenId")
+                let child = try input.required("ChildInstanceId")
+                _ = try input.required("ChildInstanceRegionId")
+                let type = try input.required("ChildInstanceType")
+                guard type == "VPC" || type == "VBR" else { throw .invalid("ChildInstanceType", type, allowed: "VPC, VBR") }
+                let table = try input.required("ChildInstanceRouteTableId")
+                let destination = try input.required("DestinationCidrBlock")
+                try await CloudAPI.change(cp, input) { state, _ throws(ControlPlaneError) in
+                    if publish {
+                        try state.publishCENRoute(cenId: cenId, childId: child, routeTableId: table, destination: destination)
+                    } else {
+                        try state.withdrawCENRoute(cenId: cenId, childId: child, routeTableId: table, destination: destination)
+                    }
+                }
+                return [:]
+            }
+        }
+        return [
+            change("PublishRouteEntries", publish: true),
+            change("WithdrawPublishedRouteEntries", publish: false),
+            ClosureAction("DescribePublishedRouteEntries", product: .cen) { input throws(APIError) in
+                let cenId = try input.required("CenId")
+                let child = try input.required("ChildInstanceId")
+                _ = try input.required("ChildInstanceRegionId")
+                _ = try input.required("ChildInstanceType")
+                let table = input.string("ChildInstanceRouteTableId")
+                let destination = input.string("DestinationCidrBlock")
+                let paging = try input.paging()
+                return try await read(cp) { state throws(ControlPlaneError) in
+                    _ = try state.cen(cenId)
+                    guard let attachment = state.cenAttachments["cenattach-" + child], attachment.cenId == cenId, let vpc = state.vpcs[child] else {
+                        throw ControlPlaneError(.notFound, code: "InvalidChildInstanceId.NotFound", message: "The network '\(child)' is not attached to CEN '\(cenId)'.")
+                    }
+                    if let table, table != vpc.routeTableId {
+                        throw ControlPlaneError(.notFound, code: "InvalidRouteTableId.NotFound", message: "The route table '\(table)' is not the system route table of VPC '\(vpc.id)'.")
+                    }
+                    let learned = Set(state.effectiveRoutes(of: vpc.id).filter { $0.type == "CEN" && $0.isConflict }.map(\.destination))
+                    let rows = VPCActions.routeEntries(of: vpc, state).filter {
+                        $0.type != "CEN" && $0.destination != cloudServicePrefix && (destination == nil || $0.destination.description == destination)
+                    }
+                    var body = APIObject(paging.fields(total: rows.count))
+                    body["PublishedRouteEntries"] = .wrapped(
+                        "PublishedRouteEntry",
+                        paging.page(of: rows).map { row in
+                            let published = state.isPublishedToCEN(vpcId: vpc.id, destination: row.destination, isSystem: row.type == "System")
+                            return [
+                                "ChildInstanceRouteTableId": .string(vpc.routeTableId), "DestinationCidrBlock": .string(row.destination.description),
+                                "NextHopType": .string(row.nextHopType), "NextHopId": .string(row.nextHopId), "RouteType": .string(row.type),
+                                "OperationalMode": true, "PublishStatus": .string(published ? "Published" : "NonPublished"),
+                                "Conflicts": .wrapped("Conflict", learned.contains(row.destination) ? [["DestinationCidrBlock": .string(row.destination.description), "Status": "conflict"]] : []),
+                            ]
+                        }
+                    )
+                    return body
+                }
+            },
+        ]
     }
 }

@@ -149,6 +149,20 @@ public struct CEN: Sendable, Hashable, Codable {
     public var protectionLevel: String
     public var creationTime: Date
     public var status: String
+    /// Routes published to the CEN by hand (`PublishRouteEntries`), in publication order.
+    public var publishedRoutes: [CENRoute] = []
+    /// Routes advertised by default (vSwitch routes) but withdrawn (`WithdrawPublishedRouteEntries`).
+    public var withdrawnRoutes: [CENRoute] = []
+}
+
+/// A route of an attached VPC's system table, named by the VPC and the destination.
+public struct CENRoute: Sendable, Hashable, Codable {
+    public var vpcId: String
+    public var destination: IPv4Prefix
+    public init(vpcId: String, destination: IPv4Prefix) {
+        self.vpcId = vpcId
+        self.destination = destination
+    }
 }
 
 /// A network attached to a CEN.

@@ -53,7 +53,13 @@ extension CloudState {
         }
         for cen in cens.values {
             let attached = ordered(cenAttachments).filter { $0.cenId == cen.id }.map { NetworkReference.vpc(VPCID($0.childInstanceId)) }
-            topology.add(CENInstance(id: CENID(cen.id), name: cen.name, attachments: attached))
+            func reference(_ route: CENRoute) -> CENRouteReference { CENRouteReference(network: .vpc(VPCID(route.vpcId)), destination: route.destination) }
+            topology.add(
+                CENInstance(
+                    id: CENID(cen.id), name: cen.name, attachments: attached, publishedRoutes: cen.publishedRoutes.map(reference),
+                    withdrawnRoutes: cen.withdrawnRoutes.map(reference)
+                )
+            )
         }
         return topology
     }

@@ -1,4 +1,5 @@
 import Foundation
+public import IPAddressing
 
 extension CloudState {
     public func cen(_ id: String) throws(ControlPlaneError) -> CEN {
@@ -59,5 +60,52 @@ extension CloudState {
             throw .notFound("InvalidAttachment.NotFound", "The network '\(childId)' is not attached to CEN '\(cenId)'.")
         }
         cenAttachments[attachment.id] = nil
+        cens[cenId]?.publishedRoutes.removeAll { $0.vpcId == childId }
+        cens[cenId]?.withdrawnRoutes.removeAll { $0.vpcId == childId }
+    }
+
+    /// The attached VPC and its route, checked for `PublishRouteEntries`/`WithdrawPublishedRouteEntries`.
+    private func attachedRoute(cenId: String, childId: String, routeTableId: String, destination: String) throws(ControlPlaneError) -> (VPC, CENRoute, isSystem: Bool) {
+        _ = try cen(cenId)
+        guard let attachment = cenAttachments["cenattach-" + childId], attachment.cenId == cenId, let vpc = vpcs[childId] else {
+            throw .notFound("InvalidChildInstanceId.NotFound", "The network '\(childId)' is not attached to CEN '\(cenId)'.")
+        }
+        guard vpc.routeTableId == routeTableId else {
+            throw .notFound("InvalidRouteTableId.NotFound", "The route table '\(routeTableId)' is not the system route table of VPC '\(vpc.id)' (\(vpc.routeTableId)).")
+        }
+        let prefix = try Check.prefix(destination, parameter: "DestinationCidrBlock")
+        let route = CENRoute(vpcId: vpc.id, destination: prefix)
+        if vSwitches(in: vpc.id).contains(where: { $0.cidrBlock == prefix }) { return (vpc, route, true) }
+        guard customRoutes(in: vpc.routeTableId).contains(where: { $0.destination == prefix }) else {
+            throw .notFound("InvalidRouteEntry.NotFound", "The route table '\(routeTableId)' of VPC '\(vpc.id)' has no route to \(prefix) to publish.")
+        }
+        return (vpc, route, false)
+    }
+
+    /// Advertises a VPC route to the CEN (routes to VPN gateways and instances are not advertised by default).
+    public mutating func publishCENRoute(cenId: String, childId: String, routeTableId: String, destination: String) throws(ControlPlaneError) {
+        let (_, route, isSystem) = try attachedRoute(cenId: cenId, childId: childId, routeTableId: routeTableId, destination: destination)
+        if isSystem {
+            cens[cenId]?.withdrawnRoutes.removeAll { $0 == route }
+        } else if !(cens[cenId]?.publishedRoutes.contains(route) ?? true) {
+            cens[cenId]?.publishedRoutes.append(route)
+        }
+    }
+
+    /// Withdraws a VPC route from the CEN.
+    public mutating func withdrawCENRoute(cenId: String, childId: String, routeTableId: String, destination: String) throws(ControlPlaneError) {
+        let (_, route, isSystem) = try attachedRoute(cenId: cenId, childId: childId, routeTableId: routeTableId, destination: destination)
+        if isSystem {
+            if !(cens[cenId]?.withdrawnRoutes.contains(route) ?? true) { cens[cenId]?.withdrawnRoutes.append(route) }
+        } else {
+            cens[cenId]?.publishedRoutes.removeAll { $0 == route }
+        }
+    }
+
+    /// Whether `destination` of `vpcId` is advertised to its CEN.
+    public func isPublishedToCEN(vpcId: String, destination: IPv4Prefix, isSystem: Bool) -> Bool {
+        guard let attachment = cenAttachments["cenattach-" + vpcId], let cen = cens[attachment.cenId] else { return false }
+        let route = CENRoute(vpcId: vpcId, destination: destination)
+        return isSystem ? !cen.withdrawnRoutes.contains(route) : cen.publishedRoutes.contains(route)
     }
 }

@@ -255,5 +255,9 @@ extension CloudState {
             entry = found
         }
         routeEntries[entry.id] = nil
+        // A deleted route is no longer advertised to the CEN either (reference §8.3).
+        if let vpc = vpcs.values.first(where: { $0.routeTableId == entry.routeTableId }) {
+            for id in cens.keys { cens[id]?.publishedRoutes.removeAll { $0 == CENRoute(vpcId: vpc.id, destination: entry.destination) } }
+        }
     }
 }
