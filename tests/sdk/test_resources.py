@@ -356,3 +356,33 @@ def test_vpn_routes_publish_into_the_vpc_table(server):
     e = new_error(lambda: c.delete_vpn_route_entry(m.DeleteVpnRouteEntryRequest(
         region_id=region, vpn_gateway_id=gw["VpnGatewayId"], route_dest="192.168.10.0/24", next_hop=vcos[1], weight=0)))
     assert (e.status_code, e.code) == (404, "InvalidVpnRouteEntry.NotFound")
+
+
+def test_modify_and_download_vpn_connection(server):
+    region = "ap-southeast-2"
+    c = new_vpc_client(server, AK, SK)
+    vpc = c.create_vpc(m.CreateVpcRequest(region_id=region, cidr_block="10.70.0.0/16")).body.to_map()
+    gw = c.create_vpn_gateway(m.CreateVpnGatewayRequest(region_id=region, vpc_id=vpc["VpcId"], bandwidth=5)).body.to_map()
+    cgw = c.create_customer_gateway(m.CreateCustomerGatewayRequest(region_id=region, ip_address="198.51.100.70")).body.to_map()
+    vco = c.create_vpn_connection(m.CreateVpnConnectionRequest(
+        region_id=region, vpn_gateway_id=gw["VpnGatewayId"], customer_gateway_id=cgw["CustomerGatewayId"],
+        local_subnet="10.70.0.0/16", remote_subnet="192.168.70.0/24",
+        ike_config=json.dumps({"Psk": "first"}))).body.to_map()["VpnConnectionId"]
+
+    changed = c.modify_vpn_connection_attribute(m.ModifyVpnConnectionAttributeRequest(
+        region_id=region, vpn_connection_id=vco, ike_config=json.dumps({"IkeVersion": "ikev2", "IkePfs": "group14"}),
+        remote_subnet="192.168.70.0/24,192.168.71.0/24")).body.to_map()
+    assert changed["IkeConfig"]["Psk"] == "first"  # keys not given keep their values
+    assert (changed["IkeConfig"]["IkeVersion"], changed["IkeConfig"]["IkePfs"]) == ("ikev2", "group14")
+    assert changed["RemoteSubnet"] == "192.168.70.0/24,192.168.71.0/24"
+    e = new_error(lambda: c.modify_vpn_connection_attribute(m.ModifyVpnConnectionAttributeRequest(
+        region_id=region, vpn_connection_id=vco, ike_config=json.dumps({"IkeVersion": "ikev1"}))))
+    assert e.code == "InvalidParameter" and "ikev2" in e.message
+
+    config = c.download_vpn_connection_config(m.DownloadVpnConnectionConfigRequest(region_id=region, vpn_connection_id=vco)).body.to_map()
+    cfg = config["VpnConnectionConfig"]
+    gateway_ip = c.describe_vpn_gateways(m.DescribeVpnGatewaysRequest(region_id=region, vpn_gateway_id=gw["VpnGatewayId"])).body.to_map()["VpnGateways"]["VpnGateway"][0]["InternetIp"]
+    assert (cfg["Local"], cfg["Remote"]) == ("198.51.100.70", gateway_ip)
+    assert (cfg["LocalSubnet"], cfg["RemoteSubnet"]) == ("192.168.70.0/24,192.168.71.0/24", "10.70.0.0/16")
+    assert (cfg["IkeConfig"]["LocalId"], cfg["IkeConfig"]["RemoteId"]) == ("198.51.100.70", gateway_ip)
+    assert cfg["IkeConfig"]["Psk"] == "first"

@@ -132,6 +132,51 @@ enum VPNActions {
                     connectionObject(try state.vpnConnection(id, region: region), state, tagsKey: "Tags")
                 }
             },
+            ClosureAction("ModifyVpnConnectionAttribute", product: .vpc) { input throws(APIError) in
+                let region = try input.regionId()
+                let id = try input.required("VpnConnectionId")
+                let request = CloudState.ModifyVPNConnection(
+                    name: input.string("Name"), localSubnet: input.string("LocalSubnet"), remoteSubnet: input.string("RemoteSubnet"),
+                    effectImmediately: try input.bool("EffectImmediately"),
+                    ikeConfig: try input.json("IkeConfig", as: CloudState.IKEConfigInput.self),
+                    ipsecConfig: try input.json("IpsecConfig", as: CloudState.IPsecConfigInput.self),
+                    enableDpd: try input.bool("EnableDpd"), enableNatTraversal: try input.bool("EnableNatTraversal")
+                )
+                let connection = try await change(cp, input) { state, context throws(ControlPlaneError) in
+                    try state.modifyVPNConnection(id, region: region, request, context)
+                }
+                let state = await cp.snapshot
+                var body = connectionObject(connection, state, tagsKey: "Tags")
+                body["Description"] = ""
+                return body
+            },
+            ClosureAction("DownloadVpnConnectionConfig", product: .vpc) { input throws(APIError) in
+                let region = try input.regionId()
+                let id = try input.required("VpnConnectionId")
+                return try await read(cp) { state throws(ControlPlaneError) in
+                    let c = try state.vpnConnection(id, region: region)
+                    let gateway = try state.vpnGateway(c.vpnGatewayId)
+                    let customer = try state.customerGateway(c.customerGatewayId)
+                    // The configuration an office loads: local and remote are seen from the customer gateway.
+                    return [
+                        "VpnConnectionConfig": [
+                            "Local": .string(customer.ipAddress.description), "Remote": .string(gateway.internetIp.description),
+                            "LocalSubnet": .string(c.remoteSubnet.map(\.description).joined(separator: ",")),
+                            "RemoteSubnet": .string(c.localSubnet.map(\.description).joined(separator: ",")),
+                            "IkeConfig": [
+                                "Psk": .string(c.ikeConfig.psk), "IkeVersion": .string(c.ikeConfig.ikeVersion), "IkeMode": .string(c.ikeConfig.ikeMode),
+                                "IkeEncAlg": .string(c.ikeConfig.ikeEncAlg), "IkeAuthAlg": .string(c.ikeConfig.ikeAuthAlg),
+                                "IkePfs": .string(c.ikeConfig.ikePfs), "IkeLifetime": .int(c.ikeConfig.ikeLifetime),
+                                "LocalId": .string(c.ikeConfig.remoteId), "RemoteId": .string(c.ikeConfig.localId),
+                            ],
+                            "IpsecConfig": [
+                                "IpsecEncAlg": .string(c.ipsecConfig.ipsecEncAlg), "IpsecAuthAlg": .string(c.ipsecConfig.ipsecAuthAlg),
+                                "IpsecPfs": .string(c.ipsecConfig.ipsecPfs), "IpsecLifetime": .int(c.ipsecConfig.ipsecLifetime),
+                            ],
+                        ]
+                    ]
+                }
+            },
             ClosureAction("DeleteVpnConnection", product: .vpc) { input throws(APIError) in
                 let region = try input.regionId()
                 let id = try input.required("VpnConnectionId")

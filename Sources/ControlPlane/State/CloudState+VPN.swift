@@ -318,3 +318,78 @@ extension CloudState {
         vpnConnections[connection.id] = nil
     }
 }
+
+extension CloudState {
+    public struct ModifyVPNConnection: Sendable {
+        public var name: String?
+        public var localSubnet: String?
+        public var remoteSubnet: String?
+        public var effectImmediately: Bool?
+        public var ikeConfig: IKEConfigInput?
+        public var ipsecConfig: IPsecConfigInput?
+        public var enableDpd: Bool?
+        public var enableNatTraversal: Bool?
+        public init(name: String? = nil, localSubnet: String? = nil, remoteSubnet: String? = nil, effectImmediately: Bool? = nil, ikeConfig: IKEConfigInput? = nil, ipsecConfig: IPsecConfigInput? = nil, enableDpd: Bool? = nil, enableNatTraversal: Bool? = nil) {
+            self.name = name
+            self.localSubnet = localSubnet
+            self.remoteSubnet = remoteSubnet
+            self.effectImmediately = effectImmediately
+            self.ikeConfig = ikeConfig
+            self.ipsecConfig = ipsecConfig
+            self.enableDpd = enableDpd
+            self.enableNatTraversal = enableNatTraversal
+        }
+    }
+
+    /// Changes an IPsec connection; keys not given keep their values (reference §5). The changed connection
+    /// is checked with the same rules as a new one.
+    public mutating func modifyVPNConnection(_ id: String, region: String, _ change: ModifyVPNConnection, _ context: MutationContext) throws(ControlPlaneError) -> VPNConnection {
+        var connection = try vpnConnection(id, region: region)
+        if let name = change.name { connection.name = try Check.name(name, parameter: "Name", code: "InvalidName", maxLength: 100) }
+        if let text = change.localSubnet { connection.localSubnet = try Self.subnets(text, parameter: "LocalSubnet") }
+        if let text = change.remoteSubnet { connection.remoteSubnet = try Self.subnets(text, parameter: "RemoteSubnet") }
+        if let value = change.effectImmediately { connection.effectImmediately = value }
+        if let value = change.enableDpd { connection.enableDpd = value }
+        if let value = change.enableNatTraversal { connection.enableNatTraversal = value }
+        let algorithms = ["aes", "aes192", "aes256", "des", "3des"]
+        let hashes = ["md5", "sha1", "sha256", "sha384", "sha512"]
+        let groups = ["group1", "group2", "group5", "group14", "group24"]
+        if let ike = change.ikeConfig {
+            var c = connection.ikeConfig
+            if let psk = ike.Psk {
+                guard (1...100).contains(psk.count), !psk.contains(" "), psk.allSatisfy({ $0.isASCII && !$0.isNewline }) else {
+                    throw .invalid("InvalidParameter", "The specified IkeConfig.Psk is not valid: use 1 to 100 printable ASCII characters without spaces.")
+                }
+                c.psk = psk
+            }
+            c.ikeVersion = try Self.choose(ike.IkeVersion, "IkeConfig.IkeVersion", allowed: ["ikev1", "ikev2"], default: c.ikeVersion)
+            c.ikeMode = try Self.choose(ike.IkeMode, "IkeConfig.IkeMode", allowed: ["main", "aggressive"], default: c.ikeMode)
+            c.ikeEncAlg = try Self.choose(ike.IkeEncAlg, "IkeConfig.IkeEncAlg", allowed: algorithms, default: c.ikeEncAlg)
+            c.ikeAuthAlg = try Self.choose(ike.IkeAuthAlg, "IkeConfig.IkeAuthAlg", allowed: hashes, default: c.ikeAuthAlg)
+            c.ikePfs = try Self.choose(ike.IkePfs, "IkeConfig.IkePfs", allowed: groups, default: c.ikePfs)
+            if let lifetime = ike.IkeLifetime {
+                guard (0...86400).contains(lifetime) else { throw .invalid("InvalidParameter", "The specified IkeConfig.IkeLifetime '\(lifetime)' is not valid; allowed: 0 to 86400 seconds.") }
+                c.ikeLifetime = lifetime
+            }
+            if let value = ike.LocalId { c.localId = value }
+            if let value = ike.RemoteId { c.remoteId = value }
+            connection.ikeConfig = c
+        }
+        if let ipsec = change.ipsecConfig {
+            var c = connection.ipsecConfig
+            c.ipsecEncAlg = try Self.choose(ipsec.IpsecEncAlg, "IpsecConfig.IpsecEncAlg", allowed: algorithms, default: c.ipsecEncAlg)
+            c.ipsecAuthAlg = try Self.choose(ipsec.IpsecAuthAlg, "IpsecConfig.IpsecAuthAlg", allowed: hashes, default: c.ipsecAuthAlg)
+            c.ipsecPfs = try Self.choose(ipsec.IpsecPfs, "IpsecConfig.IpsecPfs", allowed: ["disabled"] + groups, default: c.ipsecPfs)
+            if let lifetime = ipsec.IpsecLifetime {
+                guard (0...86400).contains(lifetime) else { throw .invalid("InvalidParameter", "The specified IpsecConfig.IpsecLifetime '\(lifetime)' is not valid; allowed: 0 to 86400 seconds.") }
+                c.ipsecLifetime = lifetime
+            }
+            connection.ipsecConfig = c
+        }
+        if connection.ikeConfig.ikeVersion == "ikev1", connection.localSubnet.count > 1 || connection.remoteSubnet.count > 1 {
+            throw .invalid("InvalidParameter", "Several CIDR blocks in LocalSubnet or RemoteSubnet need IkeConfig.IkeVersion 'ikev2' (got 'ikev1').")
+        }
+        vpnConnections[id] = connection
+        return connection
+    }
+}
