@@ -119,6 +119,7 @@ let package = Package(
             dependencies: [
                 "ControlPlane",
                 "IPAddressing",
+                "Persistence",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),

@@ -71,7 +71,10 @@ struct ServeCommand: AsyncParsableCommand {
         let controlPlane = try await ControlPlane(store: ResourceStoreStateStore(store: resources))
         var registry = ActionRegistry()
         CloudActions.register(into: &registry, controlPlane: controlPlane)
-        let service = RPCService(registry: registry, accessKeys: StaticAccessKeyStore(keys), logger: Logger(label: "meridian.api"))
+        let service = RPCService(
+            registry: registry, accessKeys: StaticAccessKeyStore(keys), idempotencyRecords: StoreIdempotencyRecords(resources),
+            logger: Logger(label: "meridian.api")
+        )
         let router = CloudAPIRouter.make(service: service, metrics: { prometheus.emitToString() })
         let app = Application(
             router: router,

@@ -51,3 +51,18 @@ def test_health_and_metrics_need_no_signature(server):
 def test_sigterm_stops_gracefully(start_server):
     s = start_server("--db", ":memory:", "--access-key", "a:b")
     assert s.stop() == 0
+
+
+def test_client_token_survives_a_restart(start_server, tmp_path):
+    db = str(tmp_path / "tokens.db")
+    keys = ("--access-key", "tokAK:tokSecret")
+    s = start_server("--db", db, *keys)
+    client = old_client("tokAK", "tokSecret")
+    first = old_call(s, client, old_create_vpc(s, "cn-hangzhou", cidr="10.0.0.0/16", token="restart-token"))
+    assert s.stop() == 0
+    again = start_server("--db", db, *keys)
+    replay = old_call(again, client, old_create_vpc(again, "cn-hangzhou", cidr="10.0.0.0/16", token="restart-token"))
+    assert replay["VpcId"] == first["VpcId"]
+    assert old_call(again, client, DescribeVpcsRequest())["TotalCount"] == 1
+    e = old_error(again, client, old_create_vpc(again, "cn-hangzhou", cidr="10.1.0.0/16", token="restart-token"))
+    assert e.get_error_code() == "IdempotentParameterMismatch"

@@ -2,7 +2,7 @@
 ///
 /// Objects keep the order their fields were written in, so responses read like the cloud's own examples;
 /// collections use the cloud's wrapper shape, `{"Vpcs":{"Vpc":[…]}}` (reference §1.5).
-public indirect enum APIValue: Sendable, Equatable {
+public indirect enum APIValue: Sendable, Equatable, Codable {
     case string(String)
     case integer(Int64)
     case bool(Bool)
@@ -17,8 +17,22 @@ public indirect enum APIValue: Sendable, Equatable {
 }
 
 /// An object with ordered fields.
-public struct APIObject: Sendable, Equatable {
+public struct APIObject: Sendable, Equatable, Codable {
     public var fields: [(key: String, value: APIValue)]
+
+    private struct Field: Codable {
+        var key: String
+        var value: APIValue
+    }
+
+    /// Encoded as an array of `{key, value}` so the field order survives.
+    public init(from decoder: any Decoder) throws {
+        fields = try [Field](from: decoder).map { (key: $0.key, value: $0.value) }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try fields.map { Field(key: $0.key, value: $0.value) }.encode(to: encoder)
+    }
 
     public init(_ fields: [(String, APIValue)] = []) {
         self.fields = fields.map { (key: $0.0, value: $0.1) }

@@ -13,16 +13,32 @@ actor IdempotencyCache {
     private var entries: [String: Entry] = [:]
     private var order: [String] = []
     private let capacity: Int
+    private let records: (any IdempotencyRecords)?
 
-    init(capacity: Int = 10_000) {
+    init(capacity: Int = 10_000, records: (any IdempotencyRecords)? = nil) {
         self.capacity = capacity
+        self.records = records
     }
 
+    /// - Parameter token: client token, action and caller, for the persistent records.
     func run(
         key: String,
+        token: (clientToken: String, action: String, caller: String),
         fingerprint: String,
         operation: @escaping @Sendable () async throws(APIError) -> APIObject
     ) async throws(APIError) -> APIObject {
+        if entries[key] == nil, let records {
+            let found: (fingerprint: String, response: APIObject)?
+            do {
+                found = try await records.lookup(clientToken: token.clientToken, action: token.action, caller: token.caller)
+            } catch {
+                throw .internalError
+            }
+            if let found, entries[key] == nil {
+                entries[key] = .done(fingerprint: found.fingerprint, found.response)
+                order.append(key)
+            }
+        }
         switch entries[key] {
         case .done(let stored, let object):
             guard stored == fingerprint else { throw .idempotentMismatch }
@@ -35,6 +51,12 @@ actor IdempotencyCache {
             entries[key] = .running(fingerprint: fingerprint, task)
             do {
                 let object = try await Self.value(of: task)
+                if let records {
+                    try? await records.store(
+                        clientToken: token.clientToken, action: token.action, caller: token.caller, fingerprint: fingerprint,
+                        response: object
+                    )
+                }
                 entries[key] = .done(fingerprint: fingerprint, object)
                 order.append(key)
                 if order.count > capacity { entries[order.removeFirst()] = nil }

@@ -37,7 +37,7 @@ public struct RPCService: Sendable {
     let registry: ActionRegistry
     let accessKeys: any AccessKeyStore
     let nonces: NonceCache
-    let idempotency = IdempotencyCache()
+    let idempotency: IdempotencyCache
     let now: @Sendable () -> Date
     let maxClockSkew: TimeInterval
     let logger: Logger
@@ -51,8 +51,10 @@ public struct RPCService: Sendable {
         now: @escaping @Sendable () -> Date = { Date() },
         maxClockSkew: TimeInterval = 15 * 60,
         nonceWindow: TimeInterval = 15 * 60,
+        idempotencyRecords: (any IdempotencyRecords)? = nil,
         logger: Logger = Logger(label: "meridian.api")
     ) {
+        self.idempotency = IdempotencyCache(records: idempotencyRecords)
         self.registry = registry
         self.accessKeys = accessKeys
         self.now = now
@@ -144,7 +146,10 @@ public struct RPCService: Sendable {
             throw .invalid("ClientToken", token, allowed: "at most 64 ASCII characters")
         }
         let key = [input.accessKeyId, action.product.version, action.name, token].joined(separator: "\u{0}")
-        return try await idempotency.run(key: key, fingerprint: Self.fingerprint(input.parameters), operation: operation)
+        return try await idempotency.run(
+            key: key, token: (token, action.product.version + "/" + action.name, input.accessKeyId),
+            fingerprint: Self.fingerprint(input.parameters), operation: operation
+        )
     }
 
     /// The operation parameters that define "the same request": all except signing and transport ones.
