@@ -37,7 +37,8 @@ public actor ControlPlane {
         var copy = state
         let existing = state
         let context = MutationContext(
-            now: now(), quotas: quotas,
+            now: now(),
+            quotas: quotas,
             makeID: { prefix in
                 // An id like the cloud's: prefix, `bp1`, 20 random lower-case letters and digits.
                 while true {
@@ -52,7 +53,11 @@ public actor ControlPlane {
         do {
             try await store.save(copy)
         } catch {
-            throw ControlPlaneError(.storage, code: "InternalError", message: "The change could not be stored: \(error).")
+            throw ControlPlaneError(
+                .storage,
+                code: "InternalError",
+                message: "The change could not be stored: \(error)."
+            )
         }
         state = copy
         return result

@@ -29,7 +29,15 @@ public struct ControlPlaneError: Error, Sendable, Equatable, CustomStringConvert
 
     public var description: String { "\(code): \(message)" }
 
-    static func invalid(_ code: String, _ message: String) -> ControlPlaneError { .init(.invalid, code: code, message: message) }
-    static func notFound(_ code: String, _ message: String) -> ControlPlaneError { .init(.notFound, code: code, message: message) }
-    static let dryRun = ControlPlaneError(.dryRunPassed, code: "DryRunOperation", message: "Request validation has been passed with DryRun flag set.")
+    static func invalid(_ code: String, _ message: String) -> ControlPlaneError {
+        .init(.invalid, code: code, message: message)
+    }
+    static func notFound(_ code: String, _ message: String) -> ControlPlaneError {
+        .init(.notFound, code: code, message: message)
+    }
+    static let dryRun = ControlPlaneError(
+        .dryRunPassed,
+        code: "DryRunOperation",
+        message: "Request validation has been passed with DryRun flag set."
+    )
 }

@@ -45,13 +45,19 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("Please give a --port from 0 to 65535 (got \(port)).")
         }
         guard Logger.Level(rawValue: logLevel) != nil else {
-            throw ValidationError("Please give a --log-level of trace, debug, info, notice, warning, error or critical (got '\(logLevel)').")
+            throw ValidationError(
+                "Please give a --log-level of trace, debug, info, notice, warning, error or critical (got '\(logLevel)')."
+            )
         }
         if postgres != nil {
-            throw ValidationError("--postgres is not available in this build yet: the PostgreSQL store is not merged. Use --db PATH.")
+            throw ValidationError(
+                "--postgres is not available in this build yet: the PostgreSQL store is not merged. Use --db PATH."
+            )
         }
         for key in accessKeys {
-            do { _ = try AccessKey(parsing: key, source: "--access-key") } catch { throw ValidationError(error.description) }
+            do { _ = try AccessKey(parsing: key, source: "--access-key") } catch {
+                throw ValidationError(error.description)
+            }
         }
     }
 
@@ -72,7 +78,9 @@ struct ServeCommand: AsyncParsableCommand {
         var registry = ActionRegistry()
         CloudActions.register(into: &registry, controlPlane: controlPlane)
         let service = RPCService(
-            registry: registry, accessKeys: StaticAccessKeyStore(keys), idempotencyRecords: StoreIdempotencyRecords(resources),
+            registry: registry,
+            accessKeys: StaticAccessKeyStore(keys),
+            idempotencyRecords: StoreIdempotencyRecords(resources),
             logger: Logger(label: "meridian.api")
         )
         let router = CloudAPIRouter.make(service: service, metrics: { prometheus.emitToString() })
@@ -80,7 +88,10 @@ struct ServeCommand: AsyncParsableCommand {
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "meridian"),
             onServerRunning: { channel in
-                logger.notice("listening", metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? "?")", "db": "\(db)"])
+                logger.notice(
+                    "listening",
+                    metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? "?")", "db": "\(db)"]
+                )
             },
             logger: Logger(label: "meridian.http")
         )
@@ -113,7 +124,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         var random = SystemRandomNumberGenerator()
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
-        func draw(_ count: Int) -> String { String((0..<count).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }) }
+        func draw(_ count: Int) -> String {
+            String((0..<count).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] })
+        }
         let key = CloudAPI.AccessKey(id: "LTAI" + draw(20), secret: draw(30))
         try await store.createAccessKey(Persistence.AccessKey(id: key.id, secret: key.secret, createdAt: Date()))
         let notice = """

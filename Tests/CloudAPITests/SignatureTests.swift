@@ -6,7 +6,8 @@ struct SignatureTests {
     /// The test vector of reference §1.3.
     static let v2Parameters = RPCParameters([
         ("Action", "CreateVpnGateway"), ("Version", "2016-04-28"), ("Format", "JSON"), ("RegionId", "cn-hangzhou"),
-        ("VpcId", "vpc-abc"), ("Bandwidth", "10"), ("EnableIpsec", "true"), ("Name", "gw 1*~"), ("AccessKeyId", "testAK"),
+        ("VpcId", "vpc-abc"), ("Bandwidth", "10"), ("EnableIpsec", "true"), ("Name", "gw 1*~"),
+        ("AccessKeyId", "testAK"),
         ("SignatureMethod", "HMAC-SHA1"), ("SignatureVersion", "1.0"),
         ("SignatureNonce", "3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf"), ("Timestamp", "2019-01-10T12:00:00Z"),
     ])
@@ -21,7 +22,9 @@ struct SignatureTests {
             stringToSign
                 == "GET&%2F&AccessKeyId%3DtestAK%26Action%3DCreateVpnGateway%26Bandwidth%3D10%26EnableIpsec%3Dtrue%26Format%3DJSON%26Name%3Dgw%25201%252A~%26RegionId%3Dcn-hangzhou%26SignatureMethod%3DHMAC-SHA1%26SignatureNonce%3D3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf%26SignatureVersion%3D1.0%26Timestamp%3D2019-01-10T12%253A00%253A00Z%26Version%3D2016-04-28%26VpcId%3Dvpc-abc"
         )
-        #expect(SignatureV2.signature(stringToSign: stringToSign, secret: "testSecret") == "8uF5Cs7wV/Msk5KBVIGZ0CpdaTM=")
+        #expect(
+            SignatureV2.signature(stringToSign: stringToSign, secret: "testSecret") == "8uF5Cs7wV/Msk5KBVIGZ0CpdaTM="
+        )
     }
 
     @Test func signatureV2IgnoresTheSignatureParameter() {
@@ -39,18 +42,27 @@ struct SignatureTests {
             "accept": "application/json", "user-agent": "test",
         ]
         let authorization = try SignatureV3.Authorization(
-            parsing: "ACS3-HMAC-SHA256 Credential=testAK,SignedHeaders=accept;host;user-agent;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version,Signature=3968cbf0b79aa8695bfd5d8f493a1981b5b7896155f3eab76ee3016b1ac30eaa"
+            parsing:
+                "ACS3-HMAC-SHA256 Credential=testAK,SignedHeaders=accept;host;user-agent;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version,Signature=3968cbf0b79aa8695bfd5d8f493a1981b5b7896155f3eab76ee3016b1ac30eaa"
         )
         #expect(authorization.accessKeyId == "testAK")
-        let query = RPCParameters([("RegionId", "cn-hangzhou"), ("Name", "gw 1*~"), ("Bandwidth", "10"), ("VpcId", "vpc-abc")])
+        let query = RPCParameters([
+            ("RegionId", "cn-hangzhou"), ("Name", "gw 1*~"), ("Bandwidth", "10"), ("VpcId", "vpc-abc"),
+        ])
         let stringToSign = SignatureV3.stringToSign(
-            method: "POST", query: query, signedHeaders: authorization.signedHeaders, headerValue: { headers[$0] },
+            method: "POST",
+            query: query,
+            signedHeaders: authorization.signedHeaders,
+            headerValue: { headers[$0] },
             contentSHA256: SignatureV3.hexSHA256(Data())
         )
         #expect(SignatureV3.signature(stringToSign: stringToSign, secret: "testSecret") == authorization.signature)
     }
 
-    @Test(arguments: ["ACS3-HMAC-SHA256", "ACS3-HMAC-SHA256 SignedHeaders=a,Signature=b", "HMAC x", "ACS3-HMAC-SHA256 Credential=a,Signature=b"])
+    @Test(arguments: [
+        "ACS3-HMAC-SHA256", "ACS3-HMAC-SHA256 SignedHeaders=a,Signature=b", "HMAC x",
+        "ACS3-HMAC-SHA256 Credential=a,Signature=b",
+    ])
     func malformedAuthorizationIsIncompleteSignature(_ header: String) {
         #expect(throws: APIError.self) { try SignatureV3.Authorization(parsing: header) }
         do {

@@ -30,7 +30,10 @@ actor FailingStore: StateStore {
 struct ControlPlaneTests {
     static let now = Date(timeIntervalSince1970: 1_700_000_000)
 
-    static func make(store: any StateStore = InMemoryStateStore(), quotas: Quotas = Quotas()) async throws -> ControlPlane {
+    static func make(
+        store: any StateStore = InMemoryStateStore(),
+        quotas: Quotas = Quotas()
+    ) async throws -> ControlPlane {
         try await ControlPlane(store: store, quotas: quotas, now: { now }, random: SeededGenerator(state: 1))
     }
 
@@ -47,7 +50,9 @@ struct ControlPlaneTests {
 
     @Test func createVPCMakesRouterAndTableWithCloudLikeIDs() async throws {
         let cp = try await Self.make()
-        let vpc = try await cp.mutate { s, c throws(ControlPlaneError) in try s.createVPC(.init(regionId: "cn-hangzhou"), c) }
+        let vpc = try await cp.mutate { s, c throws(ControlPlaneError) in
+            try s.createVPC(.init(regionId: "cn-hangzhou"), c)
+        }
         #expect(vpc.cidrBlock == IPv4Prefix("172.16.0.0/12"))
         #expect(vpc.id.hasPrefix("vpc-bp1") && vpc.id.count == 27)
         #expect(vpc.vRouterId.hasPrefix("vrt-") && vpc.routeTableId.hasPrefix("vtb-"))
@@ -56,12 +61,15 @@ struct ControlPlaneTests {
 
     @Test(arguments: [
         ("10.0.0.1/16", "InvalidCidrBlock.Malformed"), ("10.0.0.0/33", "InvalidCidrBlock.Malformed"),
-        ("10.0.0.0/30", "InvalidCidrBlock.Malformed"), ("100.64.0.0/16", "InvalidCidrBlock"), ("banana", "InvalidCidrBlock.Malformed"),
+        ("10.0.0.0/30", "InvalidCidrBlock.Malformed"), ("100.64.0.0/16", "InvalidCidrBlock"),
+        ("banana", "InvalidCidrBlock.Malformed"),
     ])
     func badVPCCIDRsAreRejectedWithTheValueQuoted(cidr: String, code: String) async throws {
         let cp = try await Self.make()
         let error = await Self.error {
-            _ = try await cp.mutate { s, c throws(ControlPlaneError) in try s.createVPC(.init(regionId: "cn-hangzhou", cidrBlock: cidr), c) }
+            _ = try await cp.mutate { s, c throws(ControlPlaneError) in
+                try s.createVPC(.init(regionId: "cn-hangzhou", cidrBlock: cidr), c)
+            }
         }
         #expect(error?.code == code)
         #expect(error?.message.contains(cidr) == true)
@@ -71,16 +79,23 @@ struct ControlPlaneTests {
     @Test func hostBitsErrorNamesTheCanonicalForm() async throws {
         let cp = try await Self.make()
         let error = await Self.error {
-            _ = try await cp.mutate { s, c throws(ControlPlaneError) in try s.createVPC(.init(regionId: "r-1", cidrBlock: "0.5.0.0/8"), c) }
+            _ = try await cp.mutate { s, c throws(ControlPlaneError) in
+                try s.createVPC(.init(regionId: "r-1", cidrBlock: "0.5.0.0/8"), c)
+            }
         }
         #expect(error?.message.contains("0.0.0.0/8") == true)
     }
 
     @Test func vSwitchRules() async throws {
         let cp = try await Self.make()
-        let vpc = try await cp.mutate { s, c throws(ControlPlaneError) in try s.createVPC(.init(regionId: "cn-hangzhou", cidrBlock: "10.0.0.0/16"), c) }
+        let vpc = try await cp.mutate { s, c throws(ControlPlaneError) in
+            try s.createVPC(.init(regionId: "cn-hangzhou", cidrBlock: "10.0.0.0/16"), c)
+        }
         let first = try await cp.mutate { s, c throws(ControlPlaneError) in
-            try s.createVSwitch(.init(regionId: nil, vpcId: vpc.id, zoneId: "cn-hangzhou-b", cidrBlock: "10.0.1.0/24"), c)
+            try s.createVSwitch(
+                .init(regionId: nil, vpcId: vpc.id, zoneId: "cn-hangzhou-b", cidrBlock: "10.0.1.0/24"),
+                c
+            )
         }
         #expect(first.availableIpAddressCount == 252)
         let cases: [(String, String, String)] = [
@@ -97,7 +112,9 @@ struct ControlPlaneTests {
             }
             #expect(error?.code == code, "\(cidr) in \(zone)")
         }
-        let error = await Self.error { try await cp.mutate { s, _ throws(ControlPlaneError) in try s.deleteVPC(vpc.id, region: "cn-hangzhou") } }
+        let error = await Self.error {
+            try await cp.mutate { s, _ throws(ControlPlaneError) in try s.deleteVPC(vpc.id, region: "cn-hangzhou") }
+        }
         #expect(error?.code == "DependencyViolation.VSwitch")
     }
 
@@ -105,22 +122,41 @@ struct ControlPlaneTests {
         var quotas = Quotas()
         quotas.vpcsPerRegion = 2
         let cp = try await Self.make(quotas: quotas)
-        for _ in 0..<2 { _ = try await cp.mutate { s, c throws(ControlPlaneError) in try s.createVPC(.init(regionId: "a-1"), c) } }
-        let error = await Self.error { _ = try await cp.mutate { s, c throws(ControlPlaneError) in try s.createVPC(.init(regionId: "a-1"), c) } }
+        for _ in 0..<2 {
+            _ = try await cp.mutate { s, c throws(ControlPlaneError) in try s.createVPC(.init(regionId: "a-1"), c) }
+        }
+        let error = await Self.error {
+            _ = try await cp.mutate { s, c throws(ControlPlaneError) in try s.createVPC(.init(regionId: "a-1"), c) }
+        }
         #expect(error?.code == "QuotaExceeded.Vpc")
         _ = try await cp.mutate { s, c throws(ControlPlaneError) in try s.createVPC(.init(regionId: "b-1"), c) }
     }
 
     @Test func routeEntryRules() async throws {
         let cp = try await Self.make()
-        let vpc = try await cp.mutate { s, c throws(ControlPlaneError) in try s.createVPC(.init(regionId: "r-1", cidrBlock: "10.0.0.0/16"), c) }
-        _ = try await cp.mutate { s, c throws(ControlPlaneError) in try s.createVSwitch(.init(regionId: nil, vpcId: vpc.id, zoneId: "r-1-a", cidrBlock: "10.0.1.0/24"), c) }
-        let gw = try await cp.mutate { s, c throws(ControlPlaneError) in try s.createVPNGateway(.init(regionId: "r-1", vpcId: vpc.id, bandwidth: 10), c) }
+        let vpc = try await cp.mutate { s, c throws(ControlPlaneError) in
+            try s.createVPC(.init(regionId: "r-1", cidrBlock: "10.0.0.0/16"), c)
+        }
+        _ = try await cp.mutate { s, c throws(ControlPlaneError) in
+            try s.createVSwitch(.init(regionId: nil, vpcId: vpc.id, zoneId: "r-1-a", cidrBlock: "10.0.1.0/24"), c)
+        }
+        let gw = try await cp.mutate { s, c throws(ControlPlaneError) in
+            try s.createVPNGateway(.init(regionId: "r-1", vpcId: vpc.id, bandwidth: 10), c)
+        }
         #expect(gw.internetIp == IPv4Address("203.0.113.1"))
         func route(_ dest: String, _ type: String? = "VpnGateway", _ hop: String? = nil) async -> ControlPlaneError? {
             await Self.error {
                 _ = try await cp.mutate { s, c throws(ControlPlaneError) in
-                    try s.createRouteEntry(.init(regionId: nil, routeTableId: vpc.routeTableId, destinationCidrBlock: dest, nextHopType: type, nextHopId: hop ?? gw.id), c)
+                    try s.createRouteEntry(
+                        .init(
+                            regionId: nil,
+                            routeTableId: vpc.routeTableId,
+                            destinationCidrBlock: dest,
+                            nextHopType: type,
+                            nextHopId: hop ?? gw.id
+                        ),
+                        c
+                    )
                 }
             }
         }
@@ -133,18 +169,30 @@ struct ControlPlaneTests {
         #expect(await route("172.16.0.0/12", "VpnGateway", "vpn-nope")?.code == "InvalidNextHopId.NotFound")
         #expect(await route("172.16.0.0/12", "Instance", "i-1")?.code == "InvalidNextHopId.NotFound")
         #expect(await route("8.8.8.8") == nil)  // a host address means /32
-        #expect(await cp.snapshot.customRoutes(in: vpc.routeTableId).map(\.destination.description) == ["192.168.0.0/16", "10.0.0.0/8", "8.8.8.8/32"])
-        let error = await Self.error { try await cp.mutate { s, _ throws(ControlPlaneError) in try s.deleteVPNGateway(gw.id, region: "r-1") } }
+        #expect(
+            await cp.snapshot.customRoutes(in: vpc.routeTableId).map(\.destination.description) == [
+                "192.168.0.0/16", "10.0.0.0/8", "8.8.8.8/32",
+            ]
+        )
+        let error = await Self.error {
+            try await cp.mutate { s, _ throws(ControlPlaneError) in try s.deleteVPNGateway(gw.id, region: "r-1") }
+        }
         #expect(error?.code == "DependencyViolation.RouteEntry")
     }
 
     @Test func dryRunAndFailedSavesChangeNothing() async throws {
         let store = FailingStore()
         let cp = try await Self.make(store: store)
-        let dry = await Self.error { _ = try await cp.mutate(dryRun: true) { s, c throws(ControlPlaneError) in try s.createVPC(.init(regionId: "r-1"), c) } }
+        let dry = await Self.error {
+            _ = try await cp.mutate(dryRun: true) { s, c throws(ControlPlaneError) in
+                try s.createVPC(.init(regionId: "r-1"), c)
+            }
+        }
         #expect(dry?.kind == .dryRunPassed)
         await store.setFailNext(true)
-        let failed = await Self.error { _ = try await cp.mutate { s, c throws(ControlPlaneError) in try s.createVPC(.init(regionId: "r-1"), c) } }
+        let failed = await Self.error {
+            _ = try await cp.mutate { s, c throws(ControlPlaneError) in try s.createVPC(.init(regionId: "r-1"), c) }
+        }
         #expect(failed?.kind == .storage)
         #expect(await cp.snapshot == CloudState())
         #expect(await store.saved == nil)
@@ -154,7 +202,9 @@ struct ControlPlaneTests {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("meridian-cp-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: url) }
         let first = try await Self.make(store: JSONFileStateStore(url: url))
-        let vpc = try await first.mutate { s, c throws(ControlPlaneError) in try s.createVPC(.init(regionId: "r-1", name: "kept"), c) }
+        let vpc = try await first.mutate { s, c throws(ControlPlaneError) in
+            try s.createVPC(.init(regionId: "r-1", name: "kept"), c)
+        }
         let second = try await Self.make(store: JSONFileStateStore(url: url))
         #expect(await second.snapshot.vpcs[vpc.id] == vpc)
         try Data("not json".utf8).write(to: url)
@@ -163,25 +213,58 @@ struct ControlPlaneTests {
 
     @Test func vpnConnectionDefaultsAndRules() async throws {
         let cp = try await Self.make()
-        let vpc = try await cp.mutate { s, c throws(ControlPlaneError) in try s.createVPC(.init(regionId: "r-1", cidrBlock: "10.0.0.0/16"), c) }
-        let gw = try await cp.mutate { s, c throws(ControlPlaneError) in try s.createVPNGateway(.init(regionId: "r-1", vpcId: vpc.id, bandwidth: 5), c) }
-        let cgw = try await cp.mutate { s, c throws(ControlPlaneError) in try s.createCustomerGateway(.init(regionId: "r-1", ipAddress: "198.51.100.7"), c) }
-        let bad = await Self.error { _ = try await cp.mutate { s, c throws(ControlPlaneError) in try s.createCustomerGateway(.init(regionId: "r-1", ipAddress: "127.0.0.1"), c) } }
+        let vpc = try await cp.mutate { s, c throws(ControlPlaneError) in
+            try s.createVPC(.init(regionId: "r-1", cidrBlock: "10.0.0.0/16"), c)
+        }
+        let gw = try await cp.mutate { s, c throws(ControlPlaneError) in
+            try s.createVPNGateway(.init(regionId: "r-1", vpcId: vpc.id, bandwidth: 5), c)
+        }
+        let cgw = try await cp.mutate { s, c throws(ControlPlaneError) in
+            try s.createCustomerGateway(.init(regionId: "r-1", ipAddress: "198.51.100.7"), c)
+        }
+        let bad = await Self.error {
+            _ = try await cp.mutate { s, c throws(ControlPlaneError) in
+                try s.createCustomerGateway(.init(regionId: "r-1", ipAddress: "127.0.0.1"), c)
+            }
+        }
         #expect(bad?.code == "InvalidIpAddress.WrongFormat")
         let multi = await Self.error {
             _ = try await cp.mutate { s, c throws(ControlPlaneError) in
-                try s.createVPNConnection(.init(regionId: "r-1", vpnGatewayId: gw.id, customerGatewayId: cgw.id, localSubnet: "10.0.0.0/16,10.1.0.0/16", remoteSubnet: "192.168.1.0/24"), c)
+                try s.createVPNConnection(
+                    .init(
+                        regionId: "r-1",
+                        vpnGatewayId: gw.id,
+                        customerGatewayId: cgw.id,
+                        localSubnet: "10.0.0.0/16,10.1.0.0/16",
+                        remoteSubnet: "192.168.1.0/24"
+                    ),
+                    c
+                )
             }
         }
         #expect(multi?.message.contains("ikev2") == true)
         let connection = try await cp.mutate { s, c throws(ControlPlaneError) in
-            try s.createVPNConnection(.init(regionId: "r-1", vpnGatewayId: gw.id, customerGatewayId: cgw.id, localSubnet: "10.0.0.0/16", remoteSubnet: "192.168.1.0/24"), c)
+            try s.createVPNConnection(
+                .init(
+                    regionId: "r-1",
+                    vpnGatewayId: gw.id,
+                    customerGatewayId: cgw.id,
+                    localSubnet: "10.0.0.0/16",
+                    remoteSubnet: "192.168.1.0/24"
+                ),
+                c
+            )
         }
-        #expect(connection.ikeConfig.ikeVersion == "ikev1" && connection.ikeConfig.ikeAuthAlg == "md5" && connection.ikeConfig.ikePfs == "group2")
+        #expect(
+            connection.ikeConfig.ikeVersion == "ikev1" && connection.ikeConfig.ikeAuthAlg == "md5"
+                && connection.ikeConfig.ikePfs == "group2"
+        )
         #expect(connection.ikeConfig.psk.count == 16)
         #expect(connection.ikeConfig.localId == "203.0.113.1" && connection.ikeConfig.remoteId == "198.51.100.7")
         #expect(connection.status == "ike_sa_not_established")
-        let error = await Self.error { try await cp.mutate { s, _ throws(ControlPlaneError) in try s.deleteCustomerGateway(cgw.id, region: "r-1") } }
+        let error = await Self.error {
+            try await cp.mutate { s, _ throws(ControlPlaneError) in try s.deleteCustomerGateway(cgw.id, region: "r-1") }
+        }
         #expect(error?.code == "DependencyViolation.VpnConnection")
     }
 }

@@ -9,15 +9,19 @@ struct ResourceStoreStateStoreTests {
     }
 
     @Test func stateRoundTripsThroughSQLiteWithOrderAndDeletes() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("meridian-\(UUID().uuidString).db").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("meridian-\(UUID().uuidString).db")
+            .path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let first = try await Self.make(try SQLiteStore(path: path))
         var ids: [String] = []
         for i in 0..<3 {
-            let vpc = try await first.mutate { s, c throws(ControlPlaneError) in try s.createVPC(.init(regionId: "r-1", cidrBlock: "10.\(i).0.0/16"), c) }
+            let vpc = try await first.mutate { s, c throws(ControlPlaneError) in
+                try s.createVPC(.init(regionId: "r-1", cidrBlock: "10.\(i).0.0/16"), c)
+            }
             ids.append(vpc.id)
         }
-        let last = ids[2], middle = ids[1]
+        let last = ids[2]
+        let middle = ids[1]
         let vsw = try await first.mutate { s, c throws(ControlPlaneError) in
             try s.createVSwitch(.init(regionId: nil, vpcId: last, zoneId: "r-1-a", cidrBlock: "10.2.1.0/24"), c)
         }
@@ -28,7 +32,10 @@ struct ResourceStoreStateStoreTests {
         #expect(state.ordered(state.vpcs).map(\.id) == [ids[0], ids[2]])
         #expect(state.vSwitches[vsw.id] == vsw)
         let before = await first.snapshot
-        #expect(state.vpcs == before.vpcs && state.vSwitches == before.vSwitches && state.routeEntries == before.routeEntries)
+        #expect(
+            state.vpcs == before.vpcs && state.vSwitches == before.vSwitches
+                && state.routeEntries == before.routeEntries
+        )
         // The reloaded control plane keeps writing: a change after restart is stored as an update/delete.
         try await second.mutate { s, _ throws(ControlPlaneError) in try s.deleteVSwitch(vsw.id, region: nil) }
         let third = try await Self.make(try SQLiteStore(path: path))

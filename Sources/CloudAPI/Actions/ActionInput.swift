@@ -49,8 +49,10 @@ public struct ActionInput: Sendable {
             return try JSONDecoder().decode(T.self, from: Data(text.utf8))
         } catch {
             throw APIError(
-                code: "InvalidParameter", status: 400,
-                message: "The specified parameter \"\(name)\" is not valid: '\(text)' is not a JSON object of the expected shape (\(Self.describe(error)))."
+                code: "InvalidParameter",
+                status: 400,
+                message:
+                    "The specified parameter \"\(name)\" is not valid: '\(text)' is not a JSON object of the expected shape (\(Self.describe(error)))."
             )
         }
     }
@@ -69,7 +71,8 @@ public struct ActionInput: Sendable {
             region.contains("-")
         else {
             throw APIError(
-                code: "InvalidRegionId.NotFound", status: 404,
+                code: "InvalidRegionId.NotFound",
+                status: 404,
                 message: "The specified RegionId '\(region)' does not exist; a region id looks like cn-hangzhou."
             )
         }

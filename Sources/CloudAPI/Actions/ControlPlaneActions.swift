@@ -18,7 +18,9 @@ extension APIError {
 public enum CloudActions {
     /// Adds the VPC, route and VPN actions, run through `controlPlane`.
     public static func register(into registry: inout ActionRegistry, controlPlane: ControlPlane) {
-        for action in VPCActions.all(controlPlane) + VPNActions.all(controlPlane) + VPNRouteActions.all(controlPlane) + CENActions.all(controlPlane) {
+        for action in VPCActions.all(controlPlane) + VPNActions.all(controlPlane) + VPNRouteActions.all(controlPlane)
+            + CENActions.all(controlPlane)
+        {
             registry.register(action)
         }
     }
@@ -38,7 +40,10 @@ func change<T: Sendable>(
 }
 
 /// Runs a read and maps its error.
-func read<T>(_ controlPlane: ControlPlane, _ body: (CloudState) throws(ControlPlaneError) -> T) async throws(APIError) -> T {
+func read<T>(
+    _ controlPlane: ControlPlane,
+    _ body: (CloudState) throws(ControlPlaneError) -> T
+) async throws(APIError) -> T {
     let state = await controlPlane.snapshot
     do {
         return try body(state)

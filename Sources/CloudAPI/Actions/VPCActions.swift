@@ -8,11 +8,18 @@ enum VPCActions {
         [
             ClosureAction("CreateVpc", product: .vpc) { input throws(APIError) in
                 let request = CloudState.CreateVPC(
-                    regionId: try input.regionId(), cidrBlock: input.string("CidrBlock"), name: input.string("VpcName"),
+                    regionId: try input.regionId(),
+                    cidrBlock: input.string("CidrBlock"),
+                    name: input.string("VpcName"),
                     description: input.string("Description")
                 )
-                let vpc = try await change(cp, input) { state, context throws(ControlPlaneError) in try state.createVPC(request, context) }
-                return ["VpcId": .string(vpc.id), "VRouterId": .string(vpc.vRouterId), "RouteTableId": .string(vpc.routeTableId), "ResourceGroupId": ""]
+                let vpc = try await change(cp, input) { state, context throws(ControlPlaneError) in
+                    try state.createVPC(request, context)
+                }
+                return [
+                    "VpcId": .string(vpc.id), "VRouterId": .string(vpc.vRouterId),
+                    "RouteTableId": .string(vpc.routeTableId), "ResourceGroupId": "",
+                ]
             },
             ClosureAction("DescribeVpcs", product: .vpc) { input throws(APIError) in
                 let region = try input.regionId()
@@ -38,7 +45,9 @@ enum VPCActions {
                     guard case .object(var object) = vpcObject(vpc, state) else { return [:] }
                     object["AssociatedCens"] = .wrapped(
                         "AssociatedCen",
-                        state.cenAttachments["cenattach-" + vpc.id].map { [["CenId": .string($0.cenId), "CenOwnerId": 0, "CenStatus": "Attached"]] } ?? []
+                        state.cenAttachments["cenattach-" + vpc.id].map {
+                            [["CenId": .string($0.cenId), "CenOwnerId": 0, "CenStatus": "Attached"]]
+                        } ?? []
                     )
                     object["CloudResources"] = .wrapped(
                         "CloudResourceSetType",
@@ -51,15 +60,23 @@ enum VPCActions {
             ClosureAction("DeleteVpc", product: .vpc) { input throws(APIError) in
                 let region = try input.regionId()
                 let id = try input.required("VpcId")
-                try await change(cp, input) { state, _ throws(ControlPlaneError) in try state.deleteVPC(id, region: region) }
+                try await change(cp, input) { state, _ throws(ControlPlaneError) in
+                    try state.deleteVPC(id, region: region)
+                }
                 return [:]
             },
             ClosureAction("CreateVSwitch", product: .vpc) { input throws(APIError) in
                 let request = CloudState.CreateVSwitch(
-                    regionId: input.string("RegionId"), vpcId: try input.required("VpcId"), zoneId: try input.required("ZoneId"),
-                    cidrBlock: try input.required("CidrBlock"), name: input.string("VSwitchName"), description: input.string("Description")
+                    regionId: input.string("RegionId"),
+                    vpcId: try input.required("VpcId"),
+                    zoneId: try input.required("ZoneId"),
+                    cidrBlock: try input.required("CidrBlock"),
+                    name: input.string("VSwitchName"),
+                    description: input.string("Description")
                 )
-                let vSwitch = try await change(cp, input) { state, context throws(ControlPlaneError) in try state.createVSwitch(request, context) }
+                let vSwitch = try await change(cp, input) { state, context throws(ControlPlaneError) in
+                    try state.createVSwitch(request, context)
+                }
                 return ["VSwitchId": .string(vSwitch.id)]
             },
             ClosureAction("DescribeVSwitches", product: .vpc) { input throws(APIError) in
@@ -74,7 +91,8 @@ enum VPCActions {
                 return try await read(cp) { state in
                     let list = state.ordered(state.vSwitches).filter { vs in
                         (region == nil || vs.regionId == region) && (vpcId == nil || vs.vpcId == vpcId)
-                            && (ids?.contains(vs.id) ?? true) && (zone == nil || vs.zoneId == zone) && (name == nil || vs.name == name)
+                            && (ids?.contains(vs.id) ?? true) && (zone == nil || vs.zoneId == zone)
+                            && (name == nil || vs.name == name)
                             && (table == nil || state.vpcs[vs.vpcId]?.routeTableId == table)
                     }
                     var body = APIObject(paging.fields(total: list.count))
@@ -85,22 +103,39 @@ enum VPCActions {
             ClosureAction("DeleteVSwitch", product: .vpc) { input throws(APIError) in
                 let region = input.string("RegionId")
                 let id = try input.required("VSwitchId")
-                try await change(cp, input) { state, _ throws(ControlPlaneError) in try state.deleteVSwitch(id, region: region) }
+                try await change(cp, input) { state, _ throws(ControlPlaneError) in
+                    try state.deleteVSwitch(id, region: region)
+                }
                 return [:]
             },
             ClosureAction("CreateRouteEntry", product: .vpc) { input throws(APIError) in
                 if !(try input.structures("NextHopList")).isEmpty {
                     if input.string("NextHopId") != nil || input.string("NextHopType") != nil {
-                        throw APIError(code: "InvalidNexthopTypeAndList.BothNotNull", status: 400, message: "Give either NextHopType and NextHopId or NextHopList, not both.")
+                        throw APIError(
+                            code: "InvalidNexthopTypeAndList.BothNotNull",
+                            status: 400,
+                            message: "Give either NextHopType and NextHopId or NextHopList, not both."
+                        )
                     }
-                    throw APIError(code: "InvalidNextHopId.NotFound", status: 404, message: "NextHopList (ECMP) needs router interfaces whose opposite router is a VBR; this cloud has no router interfaces yet.")
+                    throw APIError(
+                        code: "InvalidNextHopId.NotFound",
+                        status: 404,
+                        message:
+                            "NextHopList (ECMP) needs router interfaces whose opposite router is a VBR; this cloud has no router interfaces yet."
+                    )
                 }
                 let request = CloudState.CreateRouteEntry(
-                    regionId: input.string("RegionId"), routeTableId: try input.required("RouteTableId"),
-                    destinationCidrBlock: try input.required("DestinationCidrBlock"), nextHopType: input.string("NextHopType"),
-                    nextHopId: input.string("NextHopId"), name: input.string("RouteEntryName"), description: input.string("Description")
+                    regionId: input.string("RegionId"),
+                    routeTableId: try input.required("RouteTableId"),
+                    destinationCidrBlock: try input.required("DestinationCidrBlock"),
+                    nextHopType: input.string("NextHopType"),
+                    nextHopId: input.string("NextHopId"),
+                    name: input.string("RouteEntryName"),
+                    description: input.string("Description")
                 )
-                let entry = try await change(cp, input) { state, context throws(ControlPlaneError) in try state.createRouteEntry(request, context) }
+                let entry = try await change(cp, input) { state, context throws(ControlPlaneError) in
+                    try state.createRouteEntry(request, context)
+                }
                 return ["RouteEntryId": .string(entry.id)]
             },
             ClosureAction("DeleteRouteEntry", product: .vpc) { input throws(APIError) in
@@ -111,7 +146,13 @@ enum VPCActions {
                 let region = input.string("RegionId")
                 if id == nil, table == nil { throw .missing("RouteTableId") }
                 try await change(cp, input) { state, _ throws(ControlPlaneError) in
-                    try state.deleteRouteEntry(id: id, routeTableId: table, destination: destination, nextHopId: hop, region: region)
+                    try state.deleteRouteEntry(
+                        id: id,
+                        routeTableId: table,
+                        destination: destination,
+                        nextHopId: hop,
+                        region: region
+                    )
                 }
                 return [:]
             },
@@ -155,8 +196,10 @@ enum VPCActions {
                 let paging = try input.paging()
                 return try await read(cp) { state in
                     let vpcs = state.ordered(state.vpcs).filter {
-                        $0.regionId == region && (vpcId == nil || $0.id == vpcId) && (router == nil || $0.vRouterId == router)
-                            && (tableId == nil || $0.routeTableId == tableId) && (tableType == nil || tableType == "System")
+                        $0.regionId == region && (vpcId == nil || $0.id == vpcId)
+                            && (router == nil || $0.vRouterId == router)
+                            && (tableId == nil || $0.routeTableId == tableId)
+                            && (tableType == nil || tableType == "System")
                             && (input.string("RouterType") ?? "VRouter") == "VRouter"
                     }
                     var body = APIObject(paging.fields(total: vpcs.count))
@@ -164,9 +207,11 @@ enum VPCActions {
                         "RouterTableListType",
                         paging.page(of: vpcs).map { vpc in
                             [
-                                "RouteTableId": .string(vpc.routeTableId), "RouteTableName": "", "RouteTableType": "System",
+                                "RouteTableId": .string(vpc.routeTableId), "RouteTableName": "",
+                                "RouteTableType": "System",
                                 "RouterId": .string(vpc.vRouterId), "RouterType": "VRouter", "VpcId": .string(vpc.id),
-                                "Status": "Available", "Description": "", "CreationTime": CloudTime.iso(vpc.creationTime),
+                                "Status": "Available", "Description": "",
+                                "CreationTime": CloudTime.iso(vpc.creationTime),
                                 "ResourceGroupId": "", "AssociateType": "VSwitch",
                                 "VSwitchIds": .wrapped("VSwitchId", state.vSwitches(in: vpc.id).map { .string($0.id) }),
                                 "GatewayIds": .wrapped("GatewayIds", []), "Tags": .wrapped("Tag", []),
@@ -193,14 +238,20 @@ enum VPCActions {
                 var offset = 0
                 if let token = input.string("NextToken") {
                     guard let value = Int(token), value >= 0 else {
-                        throw APIError(code: "InvalidNextToken", status: 400, message: "The specified NextToken '\(token)' is not valid; pass the NextToken of the previous page.")
+                        throw APIError(
+                            code: "InvalidNextToken",
+                            status: 400,
+                            message:
+                                "The specified NextToken '\(token)' is not valid; pass the NextToken of the previous page."
+                        )
                     }
                     offset = value
                 }
                 return try await read(cp) { state throws(ControlPlaneError) in
                     let vpc = try state.vpc(routeTable: tableId)
                     let entries = routeEntries(of: vpc, state).filter {
-                        (entryId == nil || $0.id == entryId) && (name == nil || $0.name == name) && (type == nil || $0.type == type)
+                        (entryId == nil || $0.id == entryId) && (name == nil || $0.name == name)
+                            && (type == nil || $0.type == type)
                             && (hopId == nil || $0.nextHopId == hopId) && (hopType == nil || $0.nextHopType == hopType)
                             && (destinations.isEmpty || destinations.contains($0.destination.description))
                     }
@@ -220,7 +271,9 @@ enum VPCActions {
             "VpcId": .string(vpc.id), "RegionId": .string(vpc.regionId), "Status": .string(vpc.status),
             "VpcName": .string(vpc.name), "CreationTime": CloudTime.iso(vpc.creationTime),
             "CidrBlock": .string(vpc.cidrBlock.description), "Ipv6CidrBlock": "", "VRouterId": .string(vpc.vRouterId),
-            "Description": .string(vpc.description), "IsDefault": false, "CenStatus": .string(state.cenAttachments["cenattach-" + vpc.id] == nil ? "" : "Attached"), "OwnerId": 0, "ResourceGroupId": "",
+            "Description": .string(vpc.description), "IsDefault": false,
+            "CenStatus": .string(state.cenAttachments["cenattach-" + vpc.id] == nil ? "" : "Attached"), "OwnerId": 0,
+            "ResourceGroupId": "",
             "DhcpOptionsSetId": "", "EnabledIpv6": false,
             "VSwitchIds": .wrapped("VSwitchId", state.vSwitches(in: vpc.id).map { .string($0.id) }),
             "UserCidrs": .wrapped("UserCidr", []),
@@ -273,11 +326,17 @@ enum VPCActions {
                 "Origin": .string(type == "System" ? "SystemCreate" : "CustomCreate"), "ServiceType": "",
                 "NextHops": .wrapped(
                     "NextHop",
-                    [[
-                        "NextHopType": .string(nextHopType), "NextHopId": .string(nextHopId), "Enabled": 1, "Weight": 0,
-                        "NextHopRegionId": .string(regionId),
-                        "NextHopRelatedInfo": ["InstanceId": .string(nextHopId), "InstanceType": .string(nextHopType), "RegionId": .string(regionId)],
-                    ]]
+                    [
+                        [
+                            "NextHopType": .string(nextHopType), "NextHopId": .string(nextHopId), "Enabled": 1,
+                            "Weight": 0,
+                            "NextHopRegionId": .string(regionId),
+                            "NextHopRelatedInfo": [
+                                "InstanceId": .string(nextHopId), "InstanceType": .string(nextHopType),
+                                "RegionId": .string(regionId),
+                            ],
+                        ]
+                    ]
                 ),
             ]
         }
@@ -287,19 +346,69 @@ enum VPCActions {
     /// `service` for `100.64.0.0/10`, then the custom routes.
     static func routeEntries(of vpc: VPC, _ state: CloudState) -> [TableRow] {
         var rows = [
-            TableRow(id: vpc.serviceRouteEntryId, routeTableId: vpc.routeTableId, destination: cloudServicePrefix, type: "System", nextHopType: "service", nextHopId: "", name: "", description: "", modified: vpc.creationTime)
+            TableRow(
+                id: vpc.serviceRouteEntryId,
+                routeTableId: vpc.routeTableId,
+                destination: cloudServicePrefix,
+                type: "System",
+                nextHopType: "service",
+                nextHopId: "",
+                name: "",
+                description: "",
+                modified: vpc.creationTime
+            )
         ]
         rows += state.vSwitches(in: vpc.id).map {
-            TableRow(id: $0.systemRouteEntryId, routeTableId: vpc.routeTableId, destination: $0.cidrBlock, type: "System", nextHopType: "local", nextHopId: "", name: "", description: "", modified: $0.creationTime)
+            TableRow(
+                id: $0.systemRouteEntryId,
+                routeTableId: vpc.routeTableId,
+                destination: $0.cidrBlock,
+                type: "System",
+                nextHopType: "local",
+                nextHopId: "",
+                name: "",
+                description: "",
+                modified: $0.creationTime
+            )
         }
         rows += state.publishedRoutes(in: vpc.id).map {
-            TableRow(id: $0.publishedRouteEntryId, routeTableId: vpc.routeTableId, destination: $0.routeDest, type: "Custom", nextHopType: "VpnGateway", nextHopId: $0.vpnGatewayId, name: "", description: "", modified: $0.createTime)
+            TableRow(
+                id: $0.publishedRouteEntryId,
+                routeTableId: vpc.routeTableId,
+                destination: $0.routeDest,
+                type: "Custom",
+                nextHopType: "VpnGateway",
+                nextHopId: $0.vpnGatewayId,
+                name: "",
+                description: "",
+                modified: $0.createTime
+            )
         }
         rows += state.learnedRoutes(of: vpc.id).filter { $0.status == "Active" }.map {
-            TableRow(id: "", routeTableId: vpc.routeTableId, destination: $0.destination, type: "CEN", nextHopType: $0.nextHopType, nextHopId: $0.nextHopId, name: "", description: "", modified: vpc.creationTime)
+            TableRow(
+                id: "",
+                routeTableId: vpc.routeTableId,
+                destination: $0.destination,
+                type: "CEN",
+                nextHopType: $0.nextHopType,
+                nextHopId: $0.nextHopId,
+                name: "",
+                description: "",
+                modified: vpc.creationTime
+            )
         }
         rows += state.customRoutes(in: vpc.routeTableId).map {
-            TableRow(id: $0.id, routeTableId: $0.routeTableId, destination: $0.destination, type: "Custom", nextHopType: $0.nextHopType, nextHopId: $0.nextHopId, name: $0.name, description: $0.description, modified: $0.creationTime)
+            TableRow(
+                id: $0.id,
+                routeTableId: $0.routeTableId,
+                destination: $0.destination,
+                type: "Custom",
+                nextHopType: $0.nextHopType,
+                nextHopId: $0.nextHopId,
+                name: $0.name,
+                description: $0.description,
+                modified: $0.creationTime
+            )
         }
         return rows.sorted { $0.destination < $1.destination }
     }

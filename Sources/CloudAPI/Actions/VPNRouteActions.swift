@@ -20,9 +20,18 @@ enum VPNRouteActions {
                 let type = try input.required("RouteType")
                 guard type == "dbr" || type == "pbr" else { throw .invalid("RouteType", type, allowed: "dbr, pbr") }
                 guard let publish = try input.bool("PublishVpc") else { throw .missing("PublishVpc") }
-                guard let dest = IPv4Prefix(destText) else { throw .invalid("RouteDest", destText, allowed: "a CIDR block such as 192.168.1.0/24") }
+                guard let dest = IPv4Prefix(destText) else {
+                    throw .invalid("RouteDest", destText, allowed: "a CIDR block such as 192.168.1.0/24")
+                }
                 try await change(cp, input) { state, _ throws(ControlPlaneError) in
-                    try state.publishVPNRoute(gateway: gateway, dest: dest, nextHop: hop, policyBased: type == "pbr", publish: publish, region: region)
+                    try state.publishVPNRoute(
+                        gateway: gateway,
+                        dest: dest,
+                        nextHop: hop,
+                        policyBased: type == "pbr",
+                        publish: publish,
+                        region: region
+                    )
                 }
                 return [:]
             },
@@ -36,16 +45,24 @@ enum VPNRouteActions {
 
     static func create(_ name: String, policyBased: Bool, _ cp: ControlPlane) -> any Action {
         ClosureAction(name, product: .vpc) { input throws(APIError) in
-            if let mode = input.string("OverlayMode"), mode != "Ipsec" { throw .invalid("OverlayMode", mode, allowed: "Ipsec") }
+            if let mode = input.string("OverlayMode"), mode != "Ipsec" {
+                throw .invalid("OverlayMode", mode, allowed: "Ipsec")
+            }
             guard let publish = try input.bool("PublishVpc") else { throw .missing("PublishVpc") }
             let request = CloudState.CreateVPNRoute(
-                regionId: try input.regionId(), vpnGatewayId: try input.required("VpnGatewayId"),
-                routeSource: policyBased ? try input.required("RouteSource") : nil, routeDest: try input.required("RouteDest"),
-                nextHop: try input.required("NextHop"), weight: try weight(input),
-                priority: policyBased ? try input.int("Priority", in: 1...100) : nil, publishVpc: publish,
+                regionId: try input.regionId(),
+                vpnGatewayId: try input.required("VpnGatewayId"),
+                routeSource: policyBased ? try input.required("RouteSource") : nil,
+                routeDest: try input.required("RouteDest"),
+                nextHop: try input.required("NextHop"),
+                weight: try weight(input),
+                priority: policyBased ? try input.int("Priority", in: 1...100) : nil,
+                publishVpc: publish,
                 description: input.string("Description")
             )
-            let entry = try await change(cp, input) { state, context throws(ControlPlaneError) in try state.createVPNRoute(request, context) }
+            let entry = try await change(cp, input) { state, context throws(ControlPlaneError) in
+                try state.createVPNRoute(request, context)
+            }
             var body = object(entry)
             body["OverlayMode"] = "Ipsec"
             body["Description"] = .string(entry.description)
@@ -62,7 +79,14 @@ enum VPNRouteActions {
             let hop = try input.required("NextHop")
             let w = try weight(input)
             try await change(cp, input) { state, _ throws(ControlPlaneError) in
-                try state.deleteVPNRoute(gateway: gateway, source: source, dest: dest, nextHop: hop, weight: w, region: region)
+                try state.deleteVPNRoute(
+                    gateway: gateway,
+                    source: source,
+                    dest: dest,
+                    nextHop: hop,
+                    weight: w,
+                    region: region
+                )
             }
             return [:]
         }
@@ -72,16 +96,23 @@ enum VPNRouteActions {
         ClosureAction(name, product: .vpc) { input throws(APIError) in
             let region = try input.regionId()
             let gatewayId = try input.required("VpnGatewayId")
-            if !policyBased, let type = input.string("RouteEntryType"), !["custom", "bgp", "all"].contains(type.lowercased()) {
+            if !policyBased, let type = input.string("RouteEntryType"),
+                !["custom", "bgp", "all"].contains(type.lowercased())
+            {
                 throw .invalid("RouteEntryType", type, allowed: "custom, bgp")
             }
             let paging = try input.paging()
             return try await read(cp) { state throws(ControlPlaneError) in
                 _ = try state.vpnGateway(gatewayId, region: region)
-                let routes = input.string("RouteEntryType")?.lowercased() == "bgp" ? [] : state.vpnRoutes(of: gatewayId, policyBased: policyBased)
+                let routes =
+                    input.string("RouteEntryType")?.lowercased() == "bgp"
+                    ? [] : state.vpnRoutes(of: gatewayId, policyBased: policyBased)
                 var body = APIObject(paging.fields(total: routes.count))
                 if policyBased {
-                    body["VpnPbrRouteEntries"] = .wrapped("VpnPbrRouteEntry", paging.page(of: routes).map { .object(object($0)) })
+                    body["VpnPbrRouteEntries"] = .wrapped(
+                        "VpnPbrRouteEntry",
+                        paging.page(of: routes).map { .object(object($0)) }
+                    )
                 } else {
                     body["VpnRouteEntries"] = .wrapped(
                         "VpnRouteEntry",
@@ -92,7 +123,10 @@ enum VPNRouteActions {
                             return .object(o)
                         }
                     )
-                    body["VpnRouteCounts"] = .wrapped("VpnRouteCount", [["RouteCount": .int(routes.count), "RouteEntryType": "custom", "Source": "CUSTOM"]])
+                    body["VpnRouteCounts"] = .wrapped(
+                        "VpnRouteCount",
+                        [["RouteCount": .int(routes.count), "RouteEntryType": "custom", "Source": "CUSTOM"]]
+                    )
                 }
                 return body
             }

@@ -31,7 +31,8 @@ public struct RPCParameters: Sendable, Equatable {
                 let value = PercentEncoding.decodeFormComponent(parts.count > 1 ? parts[1] : "")
             else {
                 throw APIError(
-                    code: "InvalidParameter", status: 400,
+                    code: "InvalidParameter",
+                    status: 400,
                     message: "The \(source) component '\(component)' is not valid percent-encoded UTF-8."
                 )
             }

@@ -1,5 +1,5 @@
-public import Hummingbird
 import HTTPTypes
+public import Hummingbird
 import NIOCore
 
 /// Builds the Hummingbird router: `/` (the RPC API, GET and POST), `/health`, and optionally `/metrics`.
@@ -14,14 +14,16 @@ public enum CloudAPIRouter {
         let router = Router(context: BasicRequestContext.self)
         router.get("/health") { _, _ -> Response in
             Response(
-                status: .ok, headers: [.contentType: "application/json;charset=utf-8"],
+                status: .ok,
+                headers: [.contentType: "application/json;charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(string: #"{"Status":"ok"}"#))
             )
         }
         if let metrics {
             router.get("/metrics") { _, _ -> Response in
                 Response(
-                    status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                    status: .ok,
+                    headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                     body: .init(byteBuffer: ByteBuffer(string: metrics()))
                 )
             }
@@ -38,7 +40,11 @@ public enum CloudAPIRouter {
         var headers: [String: String] = [:]
         for field in request.headers {
             let name = field.name.canonicalName
-            if let existing = headers[name] { headers[name] = existing + "," + field.value } else { headers[name] = field.value }
+            if let existing = headers[name] {
+                headers[name] = existing + "," + field.value
+            } else {
+                headers[name] = field.value
+            }
         }
         if let authority = request.head.authority { headers["host"] = authority }
         let body: ByteBuffer
@@ -46,12 +52,19 @@ public enum CloudAPIRouter {
             body = try await request.body.collect(upTo: RPCService.maxBodySize)
         } catch {
             return Response(
-                status: .contentTooLarge, headers: [.contentType: "application/json;charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(string: #"{"Code":"InvalidParameter","Message":"The request body is larger than 1 MiB."}"#))
+                status: .contentTooLarge,
+                headers: [.contentType: "application/json;charset=utf-8"],
+                body: .init(
+                    byteBuffer: ByteBuffer(
+                        string: #"{"Code":"InvalidParameter","Message":"The request body is larger than 1 MiB."}"#
+                    )
+                )
             )
         }
         let rpc = RPCRequest(
-            method: request.method.rawValue, rawQuery: request.uri.query ?? "", headers: headers,
+            method: request.method.rawValue,
+            rawQuery: request.uri.query ?? "",
+            headers: headers,
             body: Array(buffer: body)
         )
         let answer = await service.respond(to: rpc)

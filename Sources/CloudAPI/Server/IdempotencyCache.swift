@@ -30,7 +30,11 @@ actor IdempotencyCache {
         if entries[key] == nil, let records {
             let found: (fingerprint: String, response: APIObject)?
             do {
-                found = try await records.lookup(clientToken: token.clientToken, action: token.action, caller: token.caller)
+                found = try await records.lookup(
+                    clientToken: token.clientToken,
+                    action: token.action,
+                    caller: token.caller
+                )
             } catch {
                 throw .internalError
             }
@@ -53,7 +57,10 @@ actor IdempotencyCache {
                 let object = try await Self.value(of: task)
                 if let records {
                     try? await records.store(
-                        clientToken: token.clientToken, action: token.action, caller: token.caller, fingerprint: fingerprint,
+                        clientToken: token.clientToken,
+                        action: token.action,
+                        caller: token.caller,
+                        fingerprint: fingerprint,
                         response: object
                     )
                 }

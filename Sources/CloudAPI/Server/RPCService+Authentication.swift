@@ -52,16 +52,23 @@ extension RPCService {
         try checkTimestamp(date, source: "header x-acs-date")
         let bodyHash = SignatureV3.hexSHA256(Data(request.body))
         guard contentSHA256 == bodyHash else {
-            throw .incompleteSignature("x-acs-content-sha256 '\(contentSHA256)' is not the SHA-256 of the body (\(bodyHash)).")
+            throw .incompleteSignature(
+                "x-acs-content-sha256 '\(contentSHA256)' is not the SHA-256 of the body (\(bodyHash))."
+            )
         }
         guard let secret = await accessKeys.secret(for: header.accessKeyId) else { throw .accessKeyNotFound }
         let query = try RPCParameters(formEncoded: Substring(request.rawQuery), source: "query string")
         let stringToSign = SignatureV3.stringToSign(
-            method: request.method, query: query, signedHeaders: header.signedHeaders,
-            headerValue: { request.headers[$0] }, contentSHA256: contentSHA256
+            method: request.method,
+            query: query,
+            signedHeaders: header.signedHeaders,
+            headerValue: { request.headers[$0] },
+            contentSHA256: contentSHA256
         )
         let expected = SignatureV3.signature(stringToSign: stringToSign, secret: secret)
-        guard constantTimeEqual(expected, header.signature) else { throw .signatureMismatch(stringToSign: stringToSign) }
+        guard constantTimeEqual(expected, header.signature) else {
+            throw .signatureMismatch(stringToSign: stringToSign)
+        }
         guard await nonces.record(nonce, accessKeyId: header.accessKeyId, now: now()) else { throw .nonceUsed }
         return header.accessKeyId
     }

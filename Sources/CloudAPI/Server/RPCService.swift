@@ -97,21 +97,32 @@ public struct RPCService: Sendable {
         case .success(let object):
             var body = APIObject([("RequestId", .string(requestId))])
             body.fields += object.fields
-            response = RPCResponse(status: 200, contentType: format.contentType, body: format.render(body, root: "\(actionName)Response"))
+            response = RPCResponse(
+                status: 200,
+                contentType: format.contentType,
+                body: format.render(body, root: "\(actionName)Response")
+            )
             code = "OK"
         case .failure(let error):
-            let recommend = "https://api.aliyun.com/troubleshoot?q=\(PercentEncoding.encode(error.code))&product=\(product.code)&requestId=\(requestId)"
+            let recommend =
+                "https://api.aliyun.com/troubleshoot?q=\(PercentEncoding.encode(error.code))&product=\(product.code)&requestId=\(requestId)"
             let body: APIObject = [
                 "RequestId": .string(requestId), "HostId": .string(product.host), "Code": .string(error.code),
                 "Message": .string(error.message), "Recommend": .string(recommend),
             ]
-            response = RPCResponse(status: error.status, contentType: format.contentType, body: format.render(body, root: "Error"))
+            response = RPCResponse(
+                status: error.status,
+                contentType: format.contentType,
+                body: format.render(body, root: "Error")
+            )
             code = error.code
         }
         let elapsed = ContinuousClock.now - started
         Counter(label: "meridian_api_requests_total", dimensions: [("action", actionName), ("code", code)]).increment()
         Metrics.Timer(label: "meridian_api_request_duration_seconds", dimensions: [("action", actionName)])
-            .recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+            .recordNanoseconds(
+                elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
+            )
         logger.info(
             "request",
             metadata: [
@@ -147,8 +158,10 @@ public struct RPCService: Sendable {
         }
         let key = [input.accessKeyId, action.product.version, action.name, token].joined(separator: "\u{0}")
         return try await idempotency.run(
-            key: key, token: (token, action.product.version + "/" + action.name, input.accessKeyId),
-            fingerprint: Self.fingerprint(input.parameters), operation: operation
+            key: key,
+            token: (token, action.product.version + "/" + action.name, input.accessKeyId),
+            fingerprint: Self.fingerprint(input.parameters),
+            operation: operation
         )
     }
 

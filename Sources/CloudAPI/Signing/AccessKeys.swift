@@ -14,10 +14,15 @@ public struct AccessKey: Sendable, Hashable, Codable {
     public init(parsing text: String, source: String) throws(AccessKeyParseError) {
         let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
-            throw AccessKeyParseError(message: "invalid access key '\(text)' in \(source): expected ID:SECRET with both parts non-empty")
+            throw AccessKeyParseError(
+                message: "invalid access key '\(text)' in \(source): expected ID:SECRET with both parts non-empty"
+            )
         }
-        guard parts[0].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") }) else {
-            throw AccessKeyParseError(message: "invalid access key id '\(parts[0])' in \(source): allowed characters are A-Z a-z 0-9 - _ .")
+        guard parts[0].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") })
+        else {
+            throw AccessKeyParseError(
+                message: "invalid access key id '\(parts[0])' in \(source): allowed characters are A-Z a-z 0-9 - _ ."
+            )
         }
         self.init(id: String(parts[0]), secret: String(parts[1]))
     }

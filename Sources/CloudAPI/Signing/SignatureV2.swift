@@ -9,7 +9,10 @@ public enum SignatureV2 {
         parameters.pairs
             .filter { $0.name != "Signature" }
             .map { (PercentEncoding.encode($0.name), PercentEncoding.encode($0.value)) }
-            .sorted { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) || ($0.0 == $1.0 && $0.1.utf8.lexicographicallyPrecedes($1.1.utf8)) }
+            .sorted {
+                $0.0.utf8.lexicographicallyPrecedes($1.0.utf8)
+                    || ($0.0 == $1.0 && $0.1.utf8.lexicographicallyPrecedes($1.1.utf8))
+            }
             .map { "\($0.0)=\($0.1)" }
             .joined(separator: "&")
     }

@@ -44,7 +44,10 @@ public enum SignatureV3 {
     public static func canonicalQuery(_ query: RPCParameters) -> String {
         query.pairs
             .map { (PercentEncoding.encode($0.name), PercentEncoding.encode($0.value)) }
-            .sorted { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) || ($0.0 == $1.0 && $0.1.utf8.lexicographicallyPrecedes($1.1.utf8)) }
+            .sorted {
+                $0.0.utf8.lexicographicallyPrecedes($1.0.utf8)
+                    || ($0.0 == $1.0 && $0.1.utf8.lexicographicallyPrecedes($1.1.utf8))
+            }
             .map { "\($0.0)=\($0.1)" }
             .joined(separator: "&")
     }
@@ -72,7 +75,10 @@ public enum SignatureV3 {
 
     /// Hex HMAC-SHA256 of the string to sign, keyed with the secret itself (no `&`).
     public static func signature(stringToSign: String, secret: String) -> String {
-        let mac = HMAC<SHA256>.authenticationCode(for: Data(stringToSign.utf8), using: SymmetricKey(data: Data(secret.utf8)))
+        let mac = HMAC<SHA256>.authenticationCode(
+            for: Data(stringToSign.utf8),
+            using: SymmetricKey(data: Data(secret.utf8))
+        )
         return hex(Data(mac))
     }
 

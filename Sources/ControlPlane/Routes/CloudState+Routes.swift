@@ -31,32 +31,62 @@ extension CloudState {
         for vpc in vpcs.values {
             let routes = customRoutes(in: vpc.routeTableId).compactMap { entry -> NetworkModel.RouteEntry? in
                 guard let hop = RouteNextHop(type: entry.nextHopType, id: entry.nextHopId) else { return nil }
-                return NetworkModel.RouteEntry(id: RouteEntryID(entry.id), destination: entry.destination, nextHop: hop, name: entry.name)
+                return NetworkModel.RouteEntry(
+                    id: RouteEntryID(entry.id),
+                    destination: entry.destination,
+                    nextHop: hop,
+                    name: entry.name
+                )
             }
             topology.add(
                 NetworkModel.VPC(
-                    id: VPCID(vpc.id), name: vpc.name, region: RegionID(vpc.regionId), cidrBlock: vpc.cidrBlock,
-                    routeTableID: RouteTableID(vpc.routeTableId), routes: routes
+                    id: VPCID(vpc.id),
+                    name: vpc.name,
+                    region: RegionID(vpc.regionId),
+                    cidrBlock: vpc.cidrBlock,
+                    routeTableID: RouteTableID(vpc.routeTableId),
+                    routes: routes
                 )
             )
         }
         for vs in vSwitches.values {
-            topology.add(NetworkModel.VSwitch(id: VSwitchID(vs.id), name: vs.name, vpc: VPCID(vs.vpcId), cidrBlock: vs.cidrBlock, zone: vs.zoneId))
+            topology.add(
+                NetworkModel.VSwitch(
+                    id: VSwitchID(vs.id),
+                    name: vs.name,
+                    vpc: VPCID(vs.vpcId),
+                    cidrBlock: vs.cidrBlock,
+                    zone: vs.zoneId
+                )
+            )
         }
         for gw in vpnGateways.values {
             topology.add(
                 NetworkModel.VPNGateway(
-                    id: VPNGatewayID(gw.id), name: gw.name, vpc: VPCID(gw.vpcId), vSwitch: gw.vSwitchId.isEmpty ? nil : VSwitchID(gw.vSwitchId),
-                    bandwidth: gw.bandwidth, isIPsecEnabled: gw.enableIpsec, isSSLEnabled: gw.enableSsl, publicIP: gw.internetIp
+                    id: VPNGatewayID(gw.id),
+                    name: gw.name,
+                    vpc: VPCID(gw.vpcId),
+                    vSwitch: gw.vSwitchId.isEmpty ? nil : VSwitchID(gw.vSwitchId),
+                    bandwidth: gw.bandwidth,
+                    isIPsecEnabled: gw.enableIpsec,
+                    isSSLEnabled: gw.enableSsl,
+                    publicIP: gw.internetIp
                 )
             )
         }
         for cen in cens.values {
-            let attached = ordered(cenAttachments).filter { $0.cenId == cen.id }.map { NetworkReference.vpc(VPCID($0.childInstanceId)) }
-            func reference(_ route: CENRoute) -> CENRouteReference { CENRouteReference(network: .vpc(VPCID(route.vpcId)), destination: route.destination) }
+            let attached = ordered(cenAttachments).filter { $0.cenId == cen.id }.map {
+                NetworkReference.vpc(VPCID($0.childInstanceId))
+            }
+            func reference(_ route: CENRoute) -> CENRouteReference {
+                CENRouteReference(network: .vpc(VPCID(route.vpcId)), destination: route.destination)
+            }
             topology.add(
                 CENInstance(
-                    id: CENID(cen.id), name: cen.name, attachments: attached, publishedRoutes: cen.publishedRoutes.map(reference),
+                    id: CENID(cen.id),
+                    name: cen.name,
+                    attachments: attached,
+                    publishedRoutes: cen.publishedRoutes.map(reference),
                     withdrawnRoutes: cen.withdrawnRoutes.map(reference)
                 )
             )
@@ -81,8 +111,14 @@ extension CloudState {
             var region = ""
             if case .network(_, let r) = entry.nextHop { region = r.rawValue }
             return LearnedRoute(
-                destination: entry.destination, type: entry.type.rawValue, isConflict: entry.isConflict, nextHopType: entry.nextHop.typeName, nextHopId: entry.nextHop.idText,
-                nextHopRegionId: region, status: entry.status.rawValue, reason: entry.reason
+                destination: entry.destination,
+                type: entry.type.rawValue,
+                isConflict: entry.isConflict,
+                nextHopType: entry.nextHop.typeName,
+                nextHopId: entry.nextHop.idText,
+                nextHopRegionId: region,
+                status: entry.status.rawValue,
+                reason: entry.reason
             )
         }
     }

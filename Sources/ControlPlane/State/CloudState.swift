@@ -58,7 +58,12 @@ public struct MutationContext {
     var makeID: (String) -> String
     var randomString: (Int) -> String
 
-    public init(now: Date, quotas: Quotas, makeID: @escaping (String) -> String, randomString: @escaping (Int) -> String) {
+    public init(
+        now: Date,
+        quotas: Quotas,
+        makeID: @escaping (String) -> String,
+        randomString: @escaping (Int) -> String
+    ) {
         self.now = now
         self.quotas = quotas
         self.makeID = makeID
@@ -70,7 +75,11 @@ public struct MutationContext {
 
 enum Check {
     /// Parses a CIDR block parameter, reporting the canonical form when host bits are set.
-    static func prefix(_ text: String, parameter: String, code: String = "InvalidCidrBlock.Malformed") throws(ControlPlaneError) -> IPv4Prefix {
+    static func prefix(
+        _ text: String,
+        parameter: String,
+        code: String = "InvalidCidrBlock.Malformed"
+    ) throws(ControlPlaneError) -> IPv4Prefix {
         do {
             return try IPv4Prefix(parsing: text)
         } catch {
@@ -79,10 +88,18 @@ enum Check {
     }
 
     /// A name: 1–128 characters, not starting with `http://` or `https://`.
-    static func name(_ text: String?, parameter: String, code: String, maxLength: Int = 128) throws(ControlPlaneError) -> String {
+    static func name(
+        _ text: String?,
+        parameter: String,
+        code: String,
+        maxLength: Int = 128
+    ) throws(ControlPlaneError) -> String {
         guard let text else { return "" }
         guard (1...maxLength).contains(text.count), !text.hasPrefix("http://"), !text.hasPrefix("https://") else {
-            throw .invalid(code, "The specified \(parameter) '\(text)' is not valid: use 1 to \(maxLength) characters, not starting with http:// or https://.")
+            throw .invalid(
+                code,
+                "The specified \(parameter) '\(text)' is not valid: use 1 to \(maxLength) characters, not starting with http:// or https://."
+            )
         }
         return text
     }
@@ -90,7 +107,10 @@ enum Check {
     static func description(_ text: String?) throws(ControlPlaneError) -> String {
         guard let text else { return "" }
         guard (1...256).contains(text.count), !text.hasPrefix("http://"), !text.hasPrefix("https://") else {
-            throw .invalid("InvalidDescription.Malformed", "The specified Description '\(text)' is not valid: use 1 to 256 characters, not starting with http:// or https://.")
+            throw .invalid(
+                "InvalidDescription.Malformed",
+                "The specified Description '\(text)' is not valid: use 1 to 256 characters, not starting with http:// or https://."
+            )
         }
         return text
     }

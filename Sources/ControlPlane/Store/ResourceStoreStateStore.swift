@@ -10,9 +10,15 @@ public import Persistence
 public actor ResourceStoreStateStore: StateStore {
     /// The record kinds this adapter writes.
     public enum Kind: String, CaseIterable, Sendable {
-        case vpc, vSwitch = "vswitch", routeEntry = "route-entry", vpnGateway = "vpn-gateway"
-        case customerGateway = "customer-gateway", vpnConnection = "vpn-connection", vpnRouteEntry = "vpn-route-entry"
-        case cen, cenAttachment = "cen-attachment"
+        case vpc
+        case vSwitch = "vswitch"
+        case routeEntry = "route-entry"
+        case vpnGateway = "vpn-gateway"
+        case customerGateway = "customer-gateway"
+        case vpnConnection = "vpn-connection"
+        case vpnRouteEntry = "vpn-route-entry"
+        case cen
+        case cenAttachment = "cen-attachment"
     }
 
     /// A resource with its creation order (the order `Describe*` lists it in).
@@ -108,7 +114,13 @@ public actor ResourceStoreStateStore: StateStore {
         var batch = WriteBatch()
         try diff(\.vpcs, .vpc, region: \.regionId, state, &batch)
         try diff(\.vSwitches, .vSwitch, region: \.regionId, state, &batch)
-        try diff(\.routeEntries, .routeEntry, region: { [state] entry in Self.region(ofTable: entry.routeTableId, in: state) }, state, &batch)
+        try diff(
+            \.routeEntries,
+            .routeEntry,
+            region: { [state] entry in Self.region(ofTable: entry.routeTableId, in: state) },
+            state,
+            &batch
+        )
         try diff(\.vpnGateways, .vpnGateway, region: \.regionId, state, &batch)
         try diff(\.customerGateways, .customerGateway, region: \.regionId, state, &batch)
         try diff(\.vpnConnections, .vpnConnection, region: \.regionId, state, &batch)
@@ -148,7 +160,11 @@ public actor ResourceStoreStateStore: StateStore {
             }
         }
         for id in old.keys where new[id] == nil {
-            batch.delete(kind: kind.rawValue, id: id, expectedVersion: versions[ResourceKey(kind: kind.rawValue, id: id)])
+            batch.delete(
+                kind: kind.rawValue,
+                id: id,
+                expectedVersion: versions[ResourceKey(kind: kind.rawValue, id: id)]
+            )
         }
     }
 }
