@@ -34,6 +34,10 @@ public actor ControlPlane {
         dryRun: Bool = false,
         _ change: @Sendable (inout CloudState, MutationContext) throws(ControlPlaneError) -> T
     ) async throws(ControlPlaneError) -> T {
+        // Changes run one at a time: the actor is re-entrant at `store.save`, and a second change must start
+        // from the state the first one stored, not from the one before it.
+        await acquireWriteTurn()
+        defer { releaseWriteTurn() }
         var copy = state
         let existing = state
         let context = MutationContext(
@@ -61,6 +65,26 @@ public actor ControlPlane {
         }
         state = copy
         return result
+    }
+
+    private var isWriting = false
+    private var waitingWriters: [CheckedContinuation<Void, Never>] = []
+
+    private func acquireWriteTurn() async {
+        if isWriting {
+            await withCheckedContinuation { waitingWriters.append($0) }
+        } else {
+            isWriting = true
+        }
+    }
+
+    /// Hands the turn to the next waiting change (which then owns `isWriting`), or frees it.
+    private func releaseWriteTurn() {
+        if waitingWriters.isEmpty {
+            isWriting = false
+        } else {
+            waitingWriters.removeFirst().resume()
+        }
     }
 
     private static let idAlphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789")

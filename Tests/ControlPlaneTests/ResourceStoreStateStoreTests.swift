@@ -55,3 +55,34 @@ struct ResourceStoreStateStoreTests {
         #expect(await a.snapshot.vpcs[vpc.id] != nil)
     }
 }
+
+extension ResourceStoreStateStoreTests {
+    /// A store that takes its time, so concurrent changes overlap at `save`.
+    actor SlowStore: StateStore {
+        let inner: ResourceStoreStateStore
+        init(_ inner: ResourceStoreStateStore) { self.inner = inner }
+        func load() async throws -> CloudState? { try await inner.load() }
+        func save(_ state: CloudState) async throws {
+            try await Task.sleep(for: .milliseconds(2))
+            try await inner.save(state)
+        }
+    }
+
+    @Test func concurrentChangesAreAllKept() async throws {
+        let store = MemoryStore()
+        let cp = try await ControlPlane(store: SlowStore(ResourceStoreStateStore(store: store)), random: SeededGenerator(state: 3))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for i in 0..<8 {
+                group.addTask {
+                    _ = try await cp.mutate { s, c throws(ControlPlaneError) in
+                        try s.createVPC(.init(regionId: "r-\(i)"), c)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(await cp.snapshot.vpcs.count == 8)
+        let reloaded = try await Self.make(store)
+        #expect(await reloaded.snapshot.vpcs.count == 8)
+    }
+}
