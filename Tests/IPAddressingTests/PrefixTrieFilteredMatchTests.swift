@@ -1,7 +1,7 @@
 import IPAddressing
 import Testing
 
-struct PrefixTrieTests {
+struct PrefixTrieFilteredMatchTests {
     /// A tiny deterministic generator (SplitMix64) so a failure can be replayed from its seed.
     struct SplitMix: RandomNumberGenerator {
         var state: UInt64
