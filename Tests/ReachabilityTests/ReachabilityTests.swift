@@ -20,11 +20,20 @@ private func failures(_ analyzer: ReachabilityAnalyzer) -> [String] {
 struct ReachabilityTests {
     // MARK: The seeds' promises
 
-    @Test(arguments: [
-        ("000", SeedTopologies.seed000()), ("001", SeedTopologies.seed001()), ("002", SeedTopologies.seed002()),
-        ("003", SeedTopologies.seed003()), ("004", SeedTopologies.seed004()),
-    ])
-    func everyPairOfTheSeedIsReachable(seed: String, topology: Topology) {
+    static func seed(_ name: String) -> Topology? {
+        switch name {
+        case "000": SeedTopologies.seed000()
+        case "001": SeedTopologies.seed001()
+        case "002": SeedTopologies.seed002()
+        case "003": SeedTopologies.seed003()
+        case "004": SeedTopologies.seed004()
+        default: nil
+        }
+    }
+
+    @Test(arguments: ["000", "001", "002", "003", "004"])
+    func everyPairOfTheSeedIsReachable(seed: String) throws {
+        let topology = try #require(Self.seed(seed))
         #expect(topology.validate() == [], "seed \(seed)")
         let analyzer = analyzer(topology)
         let endpoints = analyzer.endpoints()
