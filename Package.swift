@@ -39,8 +39,19 @@ let package = Package(
         .testTarget(name: "IPsecCryptoTests", dependencies: ["IPsecCrypto"], swiftSettings: strictSettings),
         .target(name: "IKEv2", dependencies: ["IPAddressing", "IPsecCrypto"], swiftSettings: strictSettings),
         .testTarget(name: "IKEv2Tests", dependencies: ["IKEv2"], swiftSettings: strictSettings),
-        .target(name: "ESP", dependencies: ["IPAddressing", "IPsecCrypto"], swiftSettings: strictSettings),
-        .testTarget(name: "ESPTests", dependencies: ["ESP"], swiftSettings: strictSettings),
+        // ESP's per-packet ciphers: OpenSSL's libcrypto (EVP) through a header-only shim, so seal/open work in
+        // caller-provided buffers with no allocation (swift-crypto's AEAD API returns new Data per call).
+        .systemLibrary(name: "CESPCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .target(name: "ESP", dependencies: ["IPAddressing", "IPsecCrypto", "CESPCrypto"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "ESPTests",
+            dependencies: [
+                "ESP", "CESPCrypto",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
