@@ -31,6 +31,7 @@ let package = Package(
         .target(
             name: "IPsecCrypto",
             dependencies: [
+                "IPAddressing",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],

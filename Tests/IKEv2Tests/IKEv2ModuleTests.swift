@@ -1,8 +1,0 @@
-import IKEv2
-import Testing
-
-struct IKEv2ModuleTests {
-    @Test func moduleLinks() {
-        #expect(String(describing: IKEv2.self) == "IKEv2")
-    }
-}
