@@ -53,6 +53,10 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+
+        // MARK: Layer 2: data plane (TUN, UDP 500/4500, threads; I/O behind protocols with in-memory doubles)
+        .target(name: "DataPlane", dependencies: ["ESP", "IKEv2", "IPAddressing", "IPsecCrypto"], swiftSettings: strictSettings),
+        .testTarget(name: "DataPlaneTests", dependencies: ["DataPlane"], swiftSettings: strictSettings),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -2,7 +2,7 @@
 /// wireguard-go's `device/indextable.go`: SPIs are chosen at random and never collide with a live one.
 ///
 /// Lookups are a dictionary probe and allocate nothing. Not thread-safe; the data plane guards it.
-public struct SADatabase {
+public struct SADatabase: Sendable {
     private var byspi: [UInt32: SecurityAssociation] = [:]
 
     public init() {}

@@ -7,9 +7,10 @@ internal import CESPCrypto
 /// cipher and MAC contexts are keyed once, here, with OpenSSL's libcrypto.
 ///
 /// Not thread-safe: each SA must be used by one thread at a time (the data plane gives every SA a single
-/// owner, as wireguard-go gives each keypair's nonce counter to its send routine). It is a class because it
+/// owner or a lock, as wireguard-go gives each keypair's nonce counter to its send routine; hence
+/// `@unchecked Sendable`: it may move between threads, never be used by two at once). It is a class because it
 /// owns C contexts that are freed in `deinit`.
-public final class SecurityAssociation {
+public final class SecurityAssociation: @unchecked Sendable {
     public enum Direction: Sendable, Hashable { case inbound, outbound }
 
     public let spi: UInt32
