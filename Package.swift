@@ -3,7 +3,7 @@
 // Layering (lower never imports higher), see docs/architecture.md:
 //   0 IPAddressing
 //   1 NetworkModel, RouteEngine, Reachability, IPsecCrypto, IKEv2, ESP   (pure: no I/O libraries)
-//   2 Topology, Persistence, ControlPlane, CloudAPI, DataPlane             (I/O at the edges)
+//   2 TopologyFile, Persistence, ControlPlane, CloudAPI, DataPlane         (I/O at the edges)
 //   3 meridian (the one executable)
 import PackageDescription
 
@@ -18,14 +18,48 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "IPAddressing", targets: ["IPAddressing"]),
+        .library(name: "NetworkModel", targets: ["NetworkModel"]),
+        .library(name: "RouteEngine", targets: ["RouteEngine"]),
+        .library(name: "Reachability", targets: ["Reachability"]),
+        .library(name: "MeridianTestSupport", targets: ["MeridianTestSupport"]),
+        .library(name: "TopologyFile", targets: ["TopologyFile"]),
+        .executable(name: "meridian", targets: ["meridian"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     ],
     targets: [
         // MARK: Layer 0
         .target(name: "IPAddressing", swiftSettings: strictSettings),
         .testTarget(name: "IPAddressingTests", dependencies: ["IPAddressing"], swiftSettings: strictSettings),
+
+        // MARK: Layer 1: model, routes, reachability (pure: no I/O libraries)
+        .target(name: "NetworkModel", dependencies: ["IPAddressing"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "NetworkModelTests",
+            dependencies: ["NetworkModel", "MeridianTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .target(name: "RouteEngine", dependencies: ["NetworkModel", "IPAddressing"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "RouteEngineTests",
+            dependencies: ["RouteEngine", "MeridianTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "Reachability",
+            dependencies: ["RouteEngine", "NetworkModel", "IPAddressing"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ReachabilityTests",
+            dependencies: ["Reachability", "MeridianTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        // Builders for tests and benchmarks: the five seed networks and a large synthetic network.
+        .target(name: "MeridianTestSupport", dependencies: ["NetworkModel", "IPAddressing"], swiftSettings: strictSettings),
 
         // MARK: Layer 1: IPsec (pure: codecs and state machines, time and randomness as parameters)
         .target(
@@ -57,6 +91,35 @@ let package = Package(
         // MARK: Layer 2: data plane (TUN, UDP 500/4500, threads; I/O behind protocols with in-memory doubles)
         .target(name: "DataPlane", dependencies: ["ESP", "IKEv2", "IPAddressing", "IPsecCrypto"], swiftSettings: strictSettings),
         .testTarget(name: "DataPlaneTests", dependencies: ["DataPlane"], swiftSettings: strictSettings),
+
+        // MARK: Layer 2: topology files (YAML with names, errors with file, line and field)
+        .target(
+            name: "TopologyFile",
+            dependencies: ["NetworkModel", "IPAddressing", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "TopologyFileTests",
+            dependencies: ["TopologyFile", "NetworkModel", "RouteEngine", "Reachability", "IPAddressing"],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: Layer 3: the one executable
+        .executableTarget(
+            name: "meridian",
+            dependencies: [
+                "TopologyFile", "NetworkModel", "RouteEngine", "Reachability", "IPAddressing",
+                "DataPlane", "IKEv2", "IPsecCrypto", "ESP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "MeridianCLITests",
+            dependencies: ["meridian", "TopologyFile"],
+            exclude: ["Fixtures"],
+            swiftSettings: strictSettings
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

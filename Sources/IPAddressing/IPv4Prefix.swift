@@ -56,6 +56,9 @@ public struct IPv4Prefix: Sendable, Hashable, Comparable, Codable, CustomStringC
         else {
             throw .invalidPrefix(text, reason: "the prefix length '\(lengthText)' is not a number")
         }
+        if lengthText.count > 1 && lengthText.hasPrefix("0") {
+            throw .invalidPrefix(text, reason: "the prefix length '\(lengthText)' has a leading zero")
+        }
         guard (0...32).contains(length) else { throw .prefixLengthOutOfRange(text, length: length) }
         let mask = IPv4Prefix.mask(length)
         guard address.rawValue & ~mask == 0 else {

@@ -5,6 +5,11 @@
 /// because the root is never anyone's child. Removing a prefix clears its value slot and keeps the nodes,
 /// so a trie that churns does not fragment; ``compacted()`` rebuilds it tightly.
 ///
+/// Large tries (``acceleratorThreshold`` prefixes or more) also keep a direct table indexed by the top 16 bits of
+/// an address (the idea of DIR-24-8 forwarding tables): it holds the node at depth 16 and the best match above it,
+/// so a lookup starts 16 levels down and touches at most 17 nodes instead of 33. Small tries, of which a route
+/// engine holds many, do without it (it costs 512 KiB).
+///
 /// ```swift
 /// var trie = PrefixTrie<String>()
 /// trie.insert("vpc", for: IPv4Prefix("172.16.0.0/12")!)
@@ -16,6 +21,13 @@ public struct PrefixTrie<Value> {
     @usableFromInline var slotOfNode: [Int32] = [-1]
     @usableFromInline var slots: [(prefix: IPv4Prefix, value: Value)?] = []
     @usableFromInline var freeSlots: [Int32] = []
+    /// Direct table for large tries: for each /16, the node at depth 16 (0: none) ...
+    @usableFromInline var topNode: [Int32] = []
+    /// ... and the slot of the longest stored prefix of length ≤ 16 covering that /16 (-1: none).
+    @usableFromInline var topBest: [Int32] = []
+
+    /// The number of prefixes from which a trie keeps its direct table of /16s.
+    public static var acceleratorThreshold: Int { 4_096 }
 
     /// The number of prefixes stored.
     public private(set) var count: Int = 0
@@ -52,6 +64,7 @@ public struct PrefixTrie<Value> {
             }
             node = child
             depth += 1
+            if depth == 16 && !topNode.isEmpty { topNode[Int(bits >> 16)] = node }
         }
         let existing = slotOfNode[Int(node)]
         if existing >= 0 {
@@ -69,7 +82,42 @@ public struct PrefixTrie<Value> {
         }
         slotOfNode[Int(node)] = newSlot
         count += 1
+        if !topNode.isEmpty {
+            if prefix.length <= 16 {
+                for index in topRange(prefix) {
+                    let current = topBest[index]
+                    if current < 0 || slots[Int(current)]!.prefix.length < prefix.length { topBest[index] = newSlot }
+                }
+            }
+        } else if count >= PrefixTrie.acceleratorThreshold {
+            buildAccelerator()
+        }
         return nil
+    }
+
+    private func topRange(_ prefix: IPv4Prefix) -> ClosedRange<Int> {
+        Int(prefix.network.rawValue >> 16)...Int(prefix.lastAddress.rawValue >> 16)
+    }
+
+    /// Walks the top 16 levels for one /16 and returns its node at depth 16 and the best slot on the way.
+    private func walkTop(_ index: Int) -> (node: Int32, best: Int32) {
+        var node = 0
+        var best = slotOfNode[0]
+        for depth in 0..<16 {
+            let child = children[node &* 2 &+ ((index >> (15 - depth)) & 1)]
+            if child == 0 { return (0, best) }
+            node = Int(child)
+            if slotOfNode[node] >= 0 { best = slotOfNode[node] }
+        }
+        return (Int32(node), best)
+    }
+
+    private mutating func buildAccelerator() {
+        topNode = [Int32](repeating: 0, count: 1 << 16)
+        topBest = [Int32](repeating: -1, count: 1 << 16)
+        for index in 0..<(1 << 16) {
+            (topNode[index], topBest[index]) = walkTop(index)
+        }
     }
 
     /// Removes the value stored for exactly `prefix`, returning it.
@@ -85,6 +133,11 @@ public struct PrefixTrie<Value> {
         freeSlots.append(slot)
         slotOfNode[Int(node)] = -1
         count -= 1
+        if !topNode.isEmpty && prefix.length <= 16 {
+            for index in topRange(prefix) where topBest[index] == slot {
+                topBest[index] = walkTop(index).best
+            }
+        }
         return old
     }
 
@@ -96,6 +149,9 @@ public struct PrefixTrie<Value> {
         let slot = slotOfNode[Int(node)]
         return slot >= 0 ? slots[Int(slot)]?.value : nil
     }
+
+    @usableFromInline
+    func findNodeIndex(_ prefix: IPv4Prefix) -> Int32? { findNode(prefix) }
 
     private func findNode(_ prefix: IPv4Prefix) -> Int32? {
         var node: Int32 = 0
@@ -119,12 +175,24 @@ public struct PrefixTrie<Value> {
 
     @inlinable
     func longestMatchSlot(_ bits: UInt32) -> Int32 {
+        if !topNode.isEmpty {
+            let index = Int(bits >> 16)
+            let start = topNode[index]
+            let best = topBest[index]
+            if start == 0 { return best }
+            return walk(from: start, best: best, shifted: bits << 16, steps: 16)
+        }
+        return walk(from: 0, best: slotOfNode[0], shifted: bits, steps: 32)
+    }
+
+    @inlinable
+    func walk(from start: Int32, best initialBest: Int32, shifted initialShifted: UInt32, steps: Int) -> Int32 {
         children.withUnsafeBufferPointer { children in
             slotOfNode.withUnsafeBufferPointer { slotOfNode in
-                var best = slotOfNode[0]
-                var node = 0
-                var shifted = bits
-                for _ in 0..<32 {
+                var node = Int(start)
+                var best = slotOfNode[node] >= 0 ? slotOfNode[node] : initialBest
+                var shifted = initialShifted
+                for _ in 0..<steps {
                     let child = children[node &* 2 &+ Int(shifted >> 31)]
                     if child == 0 { break }
                     node = Int(child)
@@ -135,6 +203,40 @@ public struct PrefixTrie<Value> {
                 return best
             }
         }
+    }
+
+    /// The most specific stored prefix that contains `address` and whose entry satisfies `predicate`.
+    ///
+    /// Candidates are offered longest first and at most as long as `maximumLength`, without copying the stored
+    /// values into an array, so a caller can apply its own rejections (a route table that refuses some learned
+    /// routes) at lookup time.
+    /// - Complexity: O(32 + number of candidates tried).
+    @inlinable
+    public func longestMatch(
+        for address: IPv4Address, maximumLength: Int = 32, where predicate: (IPv4Prefix, Value) throws -> Bool
+    ) rethrows -> (prefix: IPv4Prefix, value: Value)? {
+        // One walk down records, as bits, the depths that hold a prefix; candidates are then taken longest first.
+        var depths: UInt64 = 0
+        var node = 0
+        var shifted = address.rawValue
+        var depth = 0
+        while true {
+            if slotOfNode[node] >= 0 && depth <= maximumLength { depths |= 1 << UInt64(depth) }
+            if depth == 32 { break }
+            let child = children[node &* 2 &+ Int(shifted >> 31)]
+            if child == 0 { break }
+            node = Int(child)
+            shifted <<= 1
+            depth += 1
+        }
+        while depths != 0 {
+            let length = 63 - depths.leadingZeroBitCount
+            depths &= ~(1 << UInt64(length))
+            guard let found = findNodeIndex(IPv4Prefix(containing: address, length: length)) else { continue }
+            let slot = slotOfNode[Int(found)]
+            if slot >= 0, let entry = slots[Int(slot)], try predicate(entry.prefix, entry.value) { return entry }
+        }
+        return nil
     }
 
     /// Every stored prefix that contains `address`, shortest first.
@@ -203,5 +305,12 @@ extension PrefixTrie {
             precondition(findNode(entry.prefix) == Int32(node), "slot \(slot) for \(entry.prefix) is at the wrong node")
         }
         precondition(referenced == count, "count \(count) differs from \(referenced) referenced slots")
+        if !topNode.isEmpty {
+            for index in 0..<(1 << 16) {
+                let (node, best) = walkTop(index)
+                precondition(topNode[index] == node, "direct table: wrong node for /16 #\(index)")
+                precondition(topBest[index] == best, "direct table: wrong best match for /16 #\(index)")
+            }
+        }
     }
 }

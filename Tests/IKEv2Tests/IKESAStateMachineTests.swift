@@ -238,8 +238,10 @@ struct IKESAStateMachineTests {
         h.advance(to: 100)
         #expect(h.installed(.a).count == 2)
         let spi = h.a.ikeSPIs?.initiator
-        h.advance(to: 250)
+        while let t = h.a.nextDeadline, t <= 250 { h.advance(to: t) }
         #expect(h.a.ikeSPIs?.initiator != spi)
+        #expect(h.installed(.a).count >= 3)  // the Child SA was rekeyed again before its hard lifetime
+        #expect(h.a.childSAs.count == 1 && h.b.childSAs.count == 1)
     }
 
     @Test func deleteClosesBothSides() throws {
@@ -285,5 +287,24 @@ struct IKESAStateMachineTests {
         #expect(IKESAStateMachine.isNewSARequest(h.sent[0].1.message))
         #expect(!IKESAStateMachine.isNewSARequest(h.sent[1].1.message))
         #expect(!IKESAStateMachine.isNewSARequest([1, 2, 3]))
+    }
+
+    @Test func hardLifetimeRemovesAChildSAThatCouldNotBeRekeyed() throws {
+        var ic = try makeConfig(initiator: true, dpd: nil)
+        ic.childLifetime = SALifetime(softSeconds: 100, hardSeconds: 120)
+        ic.ikeLifetime = SALifetime(softSeconds: 10_000, hardSeconds: 10_000)
+        var h = Harness(initiator: ic, responder: try makeConfig(initiator: false, dpd: nil))
+        h.start()
+        let child = try #require(h.installed(.a).first)
+        h.filter = { _, _ in false }  // the rekey request is lost, and so are its retransmissions
+        var n = 0
+        while h.a.childSAs.contains(where: { $0.inboundSPI == child.inboundSPI }), n < 20, let t = h.a.nextDeadline {
+            h.advance(to: t)
+            n += 1
+        }
+        #expect(h.removed(.a).contains(child.inboundSPI))
+        #expect(h.now <= 120.0001)
+        let rekeyRequest = try #require(h.sent.first { $0.0 == .a && $0.1.message[18] == 36 })
+        _ = rekeyRequest
     }
 }

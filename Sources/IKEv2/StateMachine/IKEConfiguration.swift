@@ -48,6 +48,8 @@ public struct IKEConfiguration: Sendable {
     public var requireCookie: Bool
     /// Always encapsulate ESP in UDP, as strongSwan's kernel-libipsec does.
     public var forceUDPEncapsulation: Bool
+    /// Fraction of the soft lifetimes by which rekeying may come early (0.1: up to 10 %).
+    public var rekeyJitter: Double
     /// Responder: seconds to wait for IKE_AUTH after answering IKE_SA_INIT before dropping the half-open SA.
     public var halfOpenTimeout: Double
 
@@ -68,8 +70,9 @@ public struct IKEConfiguration: Sendable {
         maxRetransmits: Int = 5,
         requireCookie: Bool = false,
         forceUDPEncapsulation: Bool = false,
-        halfOpenTimeout: Double = 30
+        halfOpenTimeout: Double = 30, rekeyJitter: Double = 0.1
     ) {
+        self.rekeyJitter = rekeyJitter
         self.halfOpenTimeout = halfOpenTimeout
         self.localAddress = localAddress
         self.remoteAddress = remoteAddress

@@ -153,12 +153,30 @@ public struct IKESAStateMachine: Sendable {
             actions.append(.send(OutgoingDatagram(message: out.bytes, localPort: localPort, remote: remote)))
             actions.append(.log("retransmission \(out.retransmits) of message \(out.messageID)"))
         }
+        if state == .established && now >= establishedAt + Double(configuration.ikeLifetime.hardSeconds) {
+            return actions + close(reason: "IKE SA reached its hard lifetime of \(configuration.ikeLifetime.hardSeconds) s")
+        }
+        if state == .established {
+            // Child SAs past their hard lifetime go now, rekeyed or not (RFC 4301 §4.4.2.1).
+            let hard = Double(configuration.childLifetime.hardSeconds)
+            let expired = children.filter { now >= $0.createdAt + hard }
+            children.removeAll { now >= $0.createdAt + hard }
+            for c in expired {
+                actions.append(.removeChildSA(inboundSPI: c.keys.inboundSPI, outboundSPI: c.keys.outboundSPI))
+                actions.append(.log("Child SA \(hex32(c.keys.inboundSPI)) reached its hard lifetime"))
+            }
+            if !expired.isEmpty && outstanding == nil {
+                let spis = expired.map { be32($0.keys.inboundSPI) }
+                actions += sendRequest(
+                    .informational,
+                    payloads: [.delete(DeleteRepr(protocolID: SecurityProtocol.esp.rawValue, spiSize: 4, spis: spis))],
+                    pending: .deleteChild(inboundSPI: expired[0].keys.inboundSPI), now: now, rng: &rng)
+            }
+        }
         if state == .established && outstanding == nil {
-            if now - establishedAt >= Double(configuration.ikeLifetime.softSeconds) {
+            if now >= ikeRekeyAt {
                 actions += rekeyIKESA(now: now, using: &rng)
-            } else if let old = children.first(where: {
-                now - $0.createdAt >= Double(configuration.childLifetime.softSeconds)
-            }) {
+            } else if let old = children.first(where: { now >= childRekeyAt($0) }) {
                 actions += rekeyChildSA(inboundSPI: old.keys.inboundSPI, now: now, using: &rng)
             } else if let dpd = configuration.dpdInterval, now - lastHeardFrom >= dpd {
                 actions += sendLivenessCheck(now: now, using: &rng)
@@ -1445,13 +1463,31 @@ public struct IKESAStateMachine: Sendable {
         var times: [Double] = []
         if let out = outstanding { times.append(out.deadline) }
         if state == .initResponded { times.append(lastHeardFrom + configuration.halfOpenTimeout) }
+        if state == .established {
+            times.append(establishedAt + Double(configuration.ikeLifetime.hardSeconds))
+            times += children.map(childExpiresAt)
+        }
         if state == .established && outstanding == nil {
-            times.append(establishedAt + Double(configuration.ikeLifetime.softSeconds))
-            times += children.map { $0.createdAt + Double(configuration.childLifetime.softSeconds) }
+            times.append(ikeRekeyAt)
+            times += children.map(childRekeyAt)
             if let dpd = configuration.dpdInterval { times.append(lastHeardFrom + dpd) }
         }
         return times.min()
     }
+
+    /// Rekey time of the IKE SA: the soft lifetime less up to `rekeyJitter` of it, spread by the SPI so that
+    /// many tunnels configured alike do not rekey at once (strongSwan subtracts up to 10 % at random).
+    var ikeRekeyAt: Double {
+        let spread = Double((current?.spiI ?? 0) % 1024) / 1024
+        return establishedAt + Double(configuration.ikeLifetime.softSeconds) * (1 - configuration.rekeyJitter * spread)
+    }
+
+    func childRekeyAt(_ c: _ChildSA) -> Double {
+        let spread = Double(c.keys.inboundSPI % 1024) / 1024
+        return c.createdAt + Double(configuration.childLifetime.softSeconds) * (1 - configuration.rekeyJitter * spread)
+    }
+
+    func childExpiresAt(_ c: _ChildSA) -> Double { c.createdAt + Double(configuration.childLifetime.hardSeconds) }
 
     func timer() -> [IKEAction] { nextDeadline.map { [.scheduleTimer(at: $0)] } ?? [] }
 }
