@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "Reachability", targets: ["Reachability"]),
         .library(name: "MeridianTestSupport", targets: ["MeridianTestSupport"]),
         .library(name: "TopologyFile", targets: ["TopologyFile"]),
+        .library(name: "ESP", targets: ["ESP"]),
         .executable(name: "meridian", targets: ["meridian"]),
     ],
     dependencies: [
