@@ -116,16 +116,18 @@ public final class TunnelEndpoint: Sendable {
     // MARK: IKE
 
     private func ikeEvent(_ body: (inout IKESAStateMachine, Double, inout SystemRandomNumberGenerator) -> [IKEAction]) {
-        let actions = control.withLock { c -> [IKEAction] in
+        // Actions are performed under the same lock that produced them, so two receive threads (500, 4500)
+        // cannot interleave their effects (a stale state change logged or recorded after a newer one).
+        // Lock order: control, then tables; the packet path takes only tables.
+        control.withLock { c in
             var rng = c.rng
-            let a = body(&c.ike, now(), &rng)
+            let actions = body(&c.ike, now(), &rng)
             c.rng = rng
-            return a
+            perform(actions, timer: &c.nextTimer)
         }
-        perform(actions)
     }
 
-    private func perform(_ actions: [IKEAction]) {
+    private func perform(_ actions: [IKEAction], timer nextTimer: inout Double?) {
         for action in actions {
             switch action {
             case .send(let datagram):
@@ -164,7 +166,7 @@ public final class TunnelEndpoint: Sendable {
             case .notifyReceived(let type, let exchange):
                 log("received notify \(type) in \(exchange)")
             case .scheduleTimer(let at):
-                control.withLock { $0.nextTimer = at }
+                nextTimer = at
             case .log(let text):
                 log(text)
             }

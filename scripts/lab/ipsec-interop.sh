@@ -241,6 +241,21 @@ if [ "$KILL_B" = 1 ]; then
     fi
 fi
 
+# strongSwan probes with DPD every 2 s of silence: a Swift peer must answer (no retransmissions).
+if [ "$KILL_B" = 0 ]; then
+    for s in A B; do
+        p=$(peer_of "$s")
+        if [ "${!s}" = strongswan ] && [ "${!p}" = swift ]; then
+            sleep 3
+            if tr -d '\000' < "$WORK/site$s/run/charon.log" | grep -q "retransmit"; then
+                fail "strongSwan site$s retransmitted a request the Swift peer did not answer"
+            else
+                pass "strongSwan site$s: every request answered by the Swift peer (no retransmissions)"
+            fi
+        fi
+    done
+fi
+
 # SIGTERM on a Swift endpoint deletes the SAs with the peer.
 if [ "$A" = swift ] && [ "$KILL_B" = 0 ]; then
     kill -TERM "$PID_A"
