@@ -225,6 +225,7 @@ if [ -n "$LIFETIME" ]; then
     for s in A B; do
         if [ "${!s}" = swift ]; then
             c=$(grep -c "CHILD_SA installed" "$WORK/site$s.log"); [ "$c" -ge 2 ] && pass "site$s ($s=swift): $c CHILD_SA installs (rekeyed)" || fail "site$s: no Child SA rekey seen"
+            grep -q "IKE SA rekeyed" "$WORK/site$s.log" && pass "site$s (swift): $(grep -m1 -o 'IKE SA rekeyed[^,]*' "$WORK/site$s.log")" || fail "site$s: no IKE SA rekey seen"
         else
             tr -d '\000' < "$WORK/site$s/run/charon.log" | grep -qi "rekey" && pass "site$s (strongSwan) logged rekeying" || fail "site$s: no rekey in charon log"
         fi
