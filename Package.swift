@@ -24,12 +24,22 @@ let package = Package(
         .library(name: "MeridianTestSupport", targets: ["MeridianTestSupport"]),
         .library(name: "TopologyFile", targets: ["TopologyFile"]),
         .library(name: "ESP", targets: ["ESP"]),
+        .library(name: "CloudAPI", targets: ["CloudAPI"]),
+        .library(name: "ControlPlane", targets: ["ControlPlane"]),
+        .library(name: "Persistence", targets: ["Persistence"]),
         .executable(name: "meridian", targets: ["meridian"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // MARK: Layer 0
@@ -105,20 +115,89 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        .testTarget(
+            name: "MeridianCLITests",
+            dependencies: ["meridian", "TopologyFile"],
+            exclude: ["Fixtures"],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: Layer 2: Persistence (ResourceStore: in-memory, SQLite via GRDB, PostgreSQL via postgres-nio)
+        .target(
+            name: "Persistence",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Not part of the product: writes records and acknowledges each on stdout, so tests can kill -9 it.
+        .executableTarget(
+            name: "persistence-probe",
+            dependencies: ["Persistence", .product(name: "PostgresNIO", package: "postgres-nio")],
+            path: "Sources/PersistenceProbe",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "PersistenceTests",
+            dependencies: [
+                "Persistence", "persistence-probe",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: Layer 2: control plane and the cloud's RPC API
+        .target(
+            name: "ControlPlane",
+            dependencies: ["IPAddressing", "NetworkModel", "RouteEngine", "Persistence"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane", "Persistence"], swiftSettings: strictSettings),
+        .target(
+            name: "CloudAPI",
+            dependencies: [
+                "ControlPlane",
+                "IPAddressing",
+                "Persistence",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "CloudAPITests",
+            dependencies: [
+                "CloudAPI",
+                "ControlPlane",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
         // MARK: Layer 3: the one executable
         .executableTarget(
             name: "meridian",
             dependencies: [
                 "TopologyFile", "NetworkModel", "RouteEngine", "Reachability", "IPAddressing",
+                "CloudAPI",
+                "ControlPlane",
+                "Persistence",
                 "DataPlane", "IKEv2", "IPsecCrypto", "ESP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: strictSettings
-        ),
-        .testTarget(
-            name: "MeridianCLITests",
-            dependencies: ["meridian", "TopologyFile"],
-            exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),
     ],

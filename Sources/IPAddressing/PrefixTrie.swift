@@ -215,19 +215,37 @@ public struct PrefixTrie<Value> {
     public func longestMatch(
         for address: IPv4Address, maximumLength: Int = 32, where predicate: (IPv4Prefix, Value) throws -> Bool
     ) rethrows -> (prefix: IPv4Prefix, value: Value)? {
-        // One walk down records, as bits, the depths that hold a prefix; candidates are then taken longest first.
+        // One walk down records the depths that hold a prefix (as bits) and the slots of the four deepest ones;
+        // candidates are then tried longest first, re-walking only for the rare fifth and further candidate.
         var depths: UInt64 = 0
+        var recent: (Int32, Int32, Int32, Int32) = (-1, -1, -1, -1)
         var node = 0
         var shifted = address.rawValue
         var depth = 0
         while true {
-            if slotOfNode[node] >= 0 && depth <= maximumLength { depths |= 1 << UInt64(depth) }
+            let slot = slotOfNode[node]
+            if slot >= 0 && depth <= maximumLength {
+                depths |= 1 << UInt64(depth)
+                recent = (slot, recent.0, recent.1, recent.2)
+            }
             if depth == 32 { break }
             let child = children[node &* 2 &+ Int(shifted >> 31)]
             if child == 0 { break }
             node = Int(child)
             shifted <<= 1
             depth += 1
+        }
+        for index in 0..<4 {
+            let slot: Int32
+            switch index {
+            case 0: slot = recent.0
+            case 1: slot = recent.1
+            case 2: slot = recent.2
+            default: slot = recent.3
+            }
+            guard slot >= 0 else { return nil }
+            depths &= ~(1 << UInt64(63 - depths.leadingZeroBitCount))
+            if let entry = slots[Int(slot)], try predicate(entry.prefix, entry.value) { return entry }
         }
         while depths != 0 {
             let length = 63 - depths.leadingZeroBitCount

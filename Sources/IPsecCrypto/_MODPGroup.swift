@@ -79,38 +79,48 @@ struct _MODPGroup: Sendable {
     /// Montgomery product a * b * R^-1 mod p (CIOS method), for a, b < p.
     func montgomeryMultiply(_ a: [UInt64], _ b: [UInt64]) -> [UInt64] {
         let s = modulus.count
+        precondition(a.count == s && b.count == s, "Montgomery operands must have the modulus' limb count")
         var t = [UInt64](repeating: 0, count: s + 2)
-        for i in 0..<s {
-            var carry: UInt64 = 0
-            let bi = b[i]
-            for j in 0..<s {
-                let (hi, lo) = a[j].multipliedFullWidth(by: bi)
-                let (l1, c1) = lo.addingReportingOverflow(t[j])
-                let (l2, c2) = l1.addingReportingOverflow(carry)
-                t[j] = l2
-                carry = hi &+ (c1 ? 1 : 0) &+ (c2 ? 1 : 0)
+        t.withUnsafeMutableBufferPointer { t in
+            a.withUnsafeBufferPointer { a in
+                b.withUnsafeBufferPointer { b in
+                    modulus.withUnsafeBufferPointer { n in
+                        for i in 0..<s {
+                            var carry: UInt64 = 0
+                            let bi = b[i]
+                            for j in 0..<s {
+                                let (hi, lo) = a[j].multipliedFullWidth(by: bi)
+                                let (l1, c1) = lo.addingReportingOverflow(t[j])
+                                let (l2, c2) = l1.addingReportingOverflow(carry)
+                                t[j] = l2
+                                carry = hi &+ _bit(c1) &+ _bit(c2)
+                            }
+                            let (ts, cs) = t[s].addingReportingOverflow(carry)
+                            t[s] = ts
+                            t[s + 1] = _bit(cs)
+                            let m = t[0] &* n0inv
+                            let (hi0, lo0) = m.multipliedFullWidth(by: n[0])
+                            let (_, c0) = lo0.addingReportingOverflow(t[0])
+                            carry = hi0 &+ _bit(c0)
+                            for j in 1..<s {
+                                let (hi, lo) = m.multipliedFullWidth(by: n[j])
+                                let (l1, c1) = lo.addingReportingOverflow(t[j])
+                                let (l2, c2) = l1.addingReportingOverflow(carry)
+                                t[j - 1] = l2
+                                carry = hi &+ _bit(c1) &+ _bit(c2)
+                            }
+                            let (tl, cl) = t[s].addingReportingOverflow(carry)
+                            t[s - 1] = tl
+                            t[s] = t[s + 1] &+ _bit(cl)
+                        }
+                    }
+                }
             }
-            let (ts, cs) = t[s].addingReportingOverflow(carry)
-            t[s] = ts
-            t[s + 1] = cs ? 1 : 0
-            let m = t[0] &* n0inv
-            let (hi0, lo0) = m.multipliedFullWidth(by: modulus[0])
-            let (_, c0) = lo0.addingReportingOverflow(t[0])
-            carry = hi0 &+ (c0 ? 1 : 0)
-            for j in 1..<s {
-                let (hi, lo) = m.multipliedFullWidth(by: modulus[j])
-                let (l1, c1) = lo.addingReportingOverflow(t[j])
-                let (l2, c2) = l1.addingReportingOverflow(carry)
-                t[j - 1] = l2
-                carry = hi &+ (c1 ? 1 : 0) &+ (c2 ? 1 : 0)
-            }
-            let (tl, cl) = t[s].addingReportingOverflow(carry)
-            t[s - 1] = tl
-            t[s] = t[s + 1] &+ (cl ? 1 : 0)
         }
-        var result = Array(t[0..<s])
-        if t[s] != 0 || _MODPGroup.compare(result, modulus) >= 0 { _MODPGroup.subtract(&result, modulus) }
-        return result
+        let overflow = t[s] != 0
+        t.removeLast(2)
+        if overflow || _MODPGroup.compare(t, modulus) >= 0 { _MODPGroup.subtract(&t, modulus) }
+        return t
     }
 
     /// base^exponent mod p for a base below p; big-endian octets, the result padded to the prime's length.
@@ -183,6 +193,10 @@ struct _MODPGroup: Sendable {
         ].joined()
     )
 }
+
+/// A Bool as 0 or 1 without a branch: carries are data-dependent and would be mispredicted half the time.
+@inline(__always)
+func _bit(_ b: Bool) -> UInt64 { UInt64(unsafeBitCast(b, to: UInt8.self)) }
 
 func _hexValue(_ c: UInt8) -> UInt8 {
     switch c {

@@ -67,7 +67,7 @@ public struct VirtualBorderRouter: Sendable, Hashable, Codable {
         self.id = id
         self.name = name
         self.region = region
-        self.routeTableID = routeTableID ?? RouteTableID("vtb-" + id.rawValue.dropFirst(VBRID.prefix.count))
+        self.routeTableID = routeTableID ?? RouteTableID("vtb-vbr-" + id.rawValue.dropFirst(VBRID.prefix.count))
         self.site = site
         self.localGatewayIP = localGatewayIP
         self.peerGatewayIP = peerGatewayIP

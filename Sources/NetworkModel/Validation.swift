@@ -1,4 +1,4 @@
-public import IPAddressing
+import IPAddressing
 
 /// One problem found in a topology: where it is (a field path such as
 /// `vpnConnections["vco-1"].remoteSubnet[1]`) and what is wrong, quoting the value and saying what is allowed.

@@ -18,6 +18,7 @@ public struct ReachabilityAnalyzer: Sendable {
 
     public init(_ engine: RouteEngine) {
         self.engine = engine
+        self.topology = engine.topology
         var warnings: [_RegionPair: TraceWarning?] = [:]
         for cen in engine.topology.cens.values {
             let regions = Set(cen.attachments.compactMap { engine.topology.region(of: $0) })
@@ -30,7 +31,9 @@ public struct ReachabilityAnalyzer: Sendable {
         bandwidthWarnings = warnings
     }
 
-    var topology: Topology { engine.topology }
+    /// The engine's topology, held here once: reading it through `engine` from this module would copy the
+    /// whole value (a cross-module getter) on every access of the per-packet path.
+    let topology: Topology
 
     /// Traces a flow forward and, when it is accepted, its reply back (security groups are stateful: the reply of
     /// an accepted flow passes them).

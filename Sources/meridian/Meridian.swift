@@ -1,6 +1,6 @@
 import ArgumentParser
 
-/// The one executable: offline analysis of topology files today; `serve`, `lab` and the rest join here.
+/// The one executable: offline analysis of topology files, and `serve`, the cloud's API.
 ///
 /// To add a command, write its type in its own file and list it in `subcommands` below.
 @main
@@ -18,6 +18,7 @@ struct Meridian: AsyncParsableCommand {
             Ping.self,
             Trace.self,
             Matrix.self,
+            ServeCommand.self,
             Tunnel.self,
         ]
     )

@@ -17,7 +17,7 @@ public enum IKESAState: String, Sendable, Hashable {
 }
 
 /// What the owner of an ``IKESAStateMachine`` must do after an event. The machine itself does no I/O.
-public enum IKEAction: Sendable {
+public enum IKEAction: Sendable, Hashable {
     /// Send this datagram.
     case send(OutgoingDatagram)
     /// Install both directions of a Child SA in the ESP SA database.

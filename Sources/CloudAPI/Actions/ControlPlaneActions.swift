@@ -1,0 +1,71 @@
+public import ControlPlane
+import Foundation
+
+extension APIError {
+    /// The API edge's mapping of a control-plane error to the cloud's status.
+    init(_ error: ControlPlaneError) {
+        switch error.kind {
+        case .invalid: self.init(code: error.code, status: 400, message: error.message)
+        case .notFound: self.init(code: error.code, status: 404, message: error.message)
+        case .forbidden: self.init(code: error.code, status: 403, message: error.message)
+        case .dryRunPassed: self = .dryRunPassed
+        case .storage: self.init(code: "InternalError", status: 500, message: error.message)
+        }
+    }
+}
+
+/// Registers every action the control plane implements.
+public enum CloudActions {
+    /// Adds the VPC, route and VPN actions, run through `controlPlane`.
+    public static func register(into registry: inout ActionRegistry, controlPlane: ControlPlane) {
+        for action in VPCActions.all(controlPlane) + VPNActions.all(controlPlane) + VPNRouteActions.all(controlPlane)
+            + CENActions.all(controlPlane)
+        {
+            registry.register(action)
+        }
+    }
+}
+
+/// Runs a change and maps its error.
+func change<T: Sendable>(
+    _ controlPlane: ControlPlane,
+    _ input: ActionInput,
+    _ body: @Sendable (inout CloudState, MutationContext) throws(ControlPlaneError) -> T
+) async throws(APIError) -> T {
+    do {
+        return try await controlPlane.mutate(dryRun: input.dryRun, body)
+    } catch {
+        throw APIError(error)
+    }
+}
+
+/// Runs a read and maps its error.
+func read<T>(
+    _ controlPlane: ControlPlane,
+    _ body: (CloudState) throws(ControlPlaneError) -> T
+) async throws(APIError) -> T {
+    let state = await controlPlane.snapshot
+    do {
+        return try body(state)
+    } catch {
+        throw APIError(error)
+    }
+}
+
+/// Time formats of the cloud's responses (reference §1.5).
+enum CloudTime {
+    /// VPC objects: `2017-08-22T10:40:25Z`.
+    static func iso(_ date: Date) -> APIValue { .string(RequestTimestamp.format(date)) }
+    /// VPN objects: epoch milliseconds.
+    static func millis(_ date: Date) -> APIValue { .integer(Int64((date.timeIntervalSince1970 * 1000).rounded())) }
+}
+
+/// Comma-separated id filters (`VpcId=vpc-a,vpc-b`).
+func idFilter(_ text: String?, max: Int = 20, parameter: String) throws(APIError) -> Set<String>? {
+    guard let text else { return nil }
+    let ids = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    guard ids.count <= max else {
+        throw .invalid(parameter, text, allowed: "at most \(max) comma-separated ids")
+    }
+    return Set(ids)
+}

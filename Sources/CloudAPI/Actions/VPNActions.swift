@@ -1,0 +1,297 @@
+import ControlPlane
+import Foundation
+import IPAddressing
+
+/// VPN gateway, customer gateway and IPsec connection actions (reference §5).
+enum VPNActions {
+    static func all(_ cp: ControlPlane) -> [any Action] {
+        [
+            ClosureAction("CreateVpnGateway", product: .vpc) { input throws(APIError) in
+                let chargeType = input.string("InstanceChargeType") ?? "POSTPAY"
+                guard ["PREPAY", "POSTPAY"].contains(chargeType) else {
+                    throw .invalid("InstanceChargeType", chargeType, allowed: "PREPAY, POSTPAY")
+                }
+                guard let bandwidth = try input.int("Bandwidth", in: 0...100_000) else { throw .missing("Bandwidth") }
+                let request = CloudState.CreateVPNGateway(
+                    regionId: try input.regionId(),
+                    vpcId: try input.required("VpcId"),
+                    bandwidth: bandwidth,
+                    name: input.string("Name"),
+                    description: input.string("Description"),
+                    enableIpsec: try input.bool("EnableIpsec", default: true),
+                    enableSsl: try input.bool("EnableSsl", default: false),
+                    sslConnections: try input.int("SslConnections", in: 0...1000) ?? 5,
+                    vSwitchId: input.string("VSwitchId"),
+                    chargeType: chargeType
+                )
+                let gateway = try await change(cp, input) { state, context throws(ControlPlaneError) in
+                    try state.createVPNGateway(request, context)
+                }
+                return [
+                    "VpnGatewayId": .string(gateway.id), "Name": .string(gateway.name),
+                    "OrderId": .integer(Int64(gateway.createTime.timeIntervalSince1970 * 1000)),
+                ]
+            },
+            ClosureAction("DescribeVpnGateways", product: .vpc) { input throws(APIError) in
+                let region = try input.regionId()
+                let vpcId = input.string("VpcId")
+                let id = input.string("VpnGatewayId")
+                let status = input.string("Status")
+                let business = input.string("BusinessStatus")
+                let paging = try input.paging()
+                return try await read(cp) { state in
+                    let list = state.ordered(state.vpnGateways).filter {
+                        $0.regionId == region && (vpcId == nil || $0.vpcId == vpcId) && (id == nil || $0.id == id)
+                            && (status == nil || $0.status == status)
+                            && (business == nil || $0.businessStatus == business)
+                    }
+                    var body = APIObject(paging.fields(total: list.count))
+                    body["VpnGateways"] = .wrapped(
+                        "VpnGateway",
+                        paging.page(of: list).map { .object(gatewayObject($0)) }
+                    )
+                    return body
+                }
+            },
+            ClosureAction("DescribeVpnGateway", product: .vpc) { input throws(APIError) in
+                let region = try input.regionId()
+                let id = try input.required("VpnGatewayId")
+                return try await read(cp) { state throws(ControlPlaneError) in
+                    gatewayObject(try state.vpnGateway(id, region: region))
+                }
+            },
+            ClosureAction("DeleteVpnGateway", product: .vpc) { input throws(APIError) in
+                let region = try input.regionId()
+                let id = try input.required("VpnGatewayId")
+                try await change(cp, input) { state, _ throws(ControlPlaneError) in
+                    try state.deleteVPNGateway(id, region: region)
+                }
+                return [:]
+            },
+            ClosureAction("CreateCustomerGateway", product: .vpc) { input throws(APIError) in
+                var asn: Int64?
+                if let text = input.string("Asn") {
+                    guard let value = Int64(text) else {
+                        throw .invalid("Asn", text, allowed: "an integer from 1 to 4294967295")
+                    }
+                    asn = value
+                }
+                let request = CloudState.CreateCustomerGateway(
+                    regionId: try input.regionId(),
+                    ipAddress: try input.required("IpAddress"),
+                    name: input.string("Name"),
+                    description: input.string("Description"),
+                    asn: asn
+                )
+                let gateway = try await change(cp, input) { state, context throws(ControlPlaneError) in
+                    try state.createCustomerGateway(request, context)
+                }
+                return [
+                    "CustomerGatewayId": .string(gateway.id), "IpAddress": .string(gateway.ipAddress.description),
+                    "Name": .string(gateway.name), "Description": .string(gateway.description),
+                    "CreateTime": CloudTime.millis(gateway.createTime),
+                ]
+            },
+            ClosureAction("DescribeCustomerGateways", product: .vpc) { input throws(APIError) in
+                let region = try input.regionId()
+                let id = input.string("CustomerGatewayId")
+                let paging = try input.paging()
+                return try await read(cp) { state in
+                    let list = state.ordered(state.customerGateways).filter {
+                        $0.regionId == region && (id == nil || $0.id == id)
+                    }
+                    var body = APIObject(paging.fields(total: list.count))
+                    body["CustomerGateways"] = .wrapped(
+                        "CustomerGateway",
+                        paging.page(of: list).map { .object(customerGatewayObject($0)) }
+                    )
+                    return body
+                }
+            },
+            ClosureAction("DescribeCustomerGateway", product: .vpc) { input throws(APIError) in
+                let region = try input.regionId()
+                let id = try input.required("CustomerGatewayId")
+                return try await read(cp) { state throws(ControlPlaneError) in
+                    customerGatewayObject(try state.customerGateway(id, region: region))
+                }
+            },
+            ClosureAction("DeleteCustomerGateway", product: .vpc) { input throws(APIError) in
+                let region = try input.regionId()
+                let id = try input.required("CustomerGatewayId")
+                try await change(cp, input) { state, _ throws(ControlPlaneError) in
+                    try state.deleteCustomerGateway(id, region: region)
+                }
+                return [:]
+            },
+            ClosureAction("CreateVpnConnection", product: .vpc) { input throws(APIError) in
+                let request = CloudState.CreateVPNConnection(
+                    regionId: try input.regionId(),
+                    vpnGatewayId: try input.required("VpnGatewayId"),
+                    customerGatewayId: try input.required("CustomerGatewayId"),
+                    localSubnet: try input.required("LocalSubnet"),
+                    remoteSubnet: try input.required("RemoteSubnet"),
+                    name: input.string("Name"),
+                    effectImmediately: try input.bool("EffectImmediately", default: false),
+                    ikeConfig: try input.json("IkeConfig", as: CloudState.IKEConfigInput.self),
+                    ipsecConfig: try input.json("IpsecConfig", as: CloudState.IPsecConfigInput.self),
+                    enableDpd: try input.bool("EnableDpd", default: true),
+                    enableNatTraversal: try input.bool("EnableNatTraversal", default: true)
+                )
+                let connection = try await change(cp, input) { state, context throws(ControlPlaneError) in
+                    try state.createVPNConnection(request, context)
+                }
+                return [
+                    "VpnConnectionId": .string(connection.id), "Name": .string(connection.name),
+                    "CreateTime": CloudTime.millis(connection.createTime),
+                ]
+            },
+            ClosureAction("DescribeVpnConnections", product: .vpc) { input throws(APIError) in
+                let region = try input.regionId()
+                let gatewayId = input.string("VpnGatewayId")
+                let customerId = input.string("CustomerGatewayId")
+                let id = input.string("VpnConnectionId")
+                let paging = try input.paging()
+                return try await read(cp) { state in
+                    let list = state.ordered(state.vpnConnections).filter {
+                        $0.regionId == region && (gatewayId == nil || $0.vpnGatewayId == gatewayId)
+                            && (customerId == nil || $0.customerGatewayId == customerId) && (id == nil || $0.id == id)
+                    }
+                    var body = APIObject(paging.fields(total: list.count))
+                    body["VpnConnections"] = .wrapped(
+                        "VpnConnection",
+                        paging.page(of: list).map { .object(connectionObject($0, state, tagsKey: "Tag")) }
+                    )
+                    return body
+                }
+            },
+            ClosureAction("DescribeVpnConnection", product: .vpc) { input throws(APIError) in
+                let region = try input.regionId()
+                let id = try input.required("VpnConnectionId")
+                return try await read(cp) { state throws(ControlPlaneError) in
+                    connectionObject(try state.vpnConnection(id, region: region), state, tagsKey: "Tags")
+                }
+            },
+            ClosureAction("ModifyVpnConnectionAttribute", product: .vpc) { input throws(APIError) in
+                let region = try input.regionId()
+                let id = try input.required("VpnConnectionId")
+                let request = CloudState.ModifyVPNConnection(
+                    name: input.string("Name"),
+                    localSubnet: input.string("LocalSubnet"),
+                    remoteSubnet: input.string("RemoteSubnet"),
+                    effectImmediately: try input.bool("EffectImmediately"),
+                    ikeConfig: try input.json("IkeConfig", as: CloudState.IKEConfigInput.self),
+                    ipsecConfig: try input.json("IpsecConfig", as: CloudState.IPsecConfigInput.self),
+                    enableDpd: try input.bool("EnableDpd"),
+                    enableNatTraversal: try input.bool("EnableNatTraversal")
+                )
+                let connection = try await change(cp, input) { state, context throws(ControlPlaneError) in
+                    try state.modifyVPNConnection(id, region: region, request, context)
+                }
+                let state = await cp.snapshot
+                var body = connectionObject(connection, state, tagsKey: "Tags")
+                body["Description"] = ""
+                return body
+            },
+            ClosureAction("DownloadVpnConnectionConfig", product: .vpc) { input throws(APIError) in
+                let region = try input.regionId()
+                let id = try input.required("VpnConnectionId")
+                return try await read(cp) { state throws(ControlPlaneError) in
+                    let c = try state.vpnConnection(id, region: region)
+                    let gateway = try state.vpnGateway(c.vpnGatewayId)
+                    let customer = try state.customerGateway(c.customerGatewayId)
+                    // The configuration an office loads: local and remote are seen from the customer gateway.
+                    return [
+                        "VpnConnectionConfig": [
+                            "Local": .string(customer.ipAddress.description),
+                            "Remote": .string(gateway.internetIp.description),
+                            "LocalSubnet": .string(c.remoteSubnet.map(\.description).joined(separator: ",")),
+                            "RemoteSubnet": .string(c.localSubnet.map(\.description).joined(separator: ",")),
+                            "IkeConfig": [
+                                "Psk": .string(c.ikeConfig.psk), "IkeVersion": .string(c.ikeConfig.ikeVersion),
+                                "IkeMode": .string(c.ikeConfig.ikeMode),
+                                "IkeEncAlg": .string(c.ikeConfig.ikeEncAlg),
+                                "IkeAuthAlg": .string(c.ikeConfig.ikeAuthAlg),
+                                "IkePfs": .string(c.ikeConfig.ikePfs), "IkeLifetime": .int(c.ikeConfig.ikeLifetime),
+                                "LocalId": .string(c.ikeConfig.remoteId), "RemoteId": .string(c.ikeConfig.localId),
+                            ],
+                            "IpsecConfig": [
+                                "IpsecEncAlg": .string(c.ipsecConfig.ipsecEncAlg),
+                                "IpsecAuthAlg": .string(c.ipsecConfig.ipsecAuthAlg),
+                                "IpsecPfs": .string(c.ipsecConfig.ipsecPfs),
+                                "IpsecLifetime": .int(c.ipsecConfig.ipsecLifetime),
+                            ],
+                        ]
+                    ]
+                }
+            },
+            ClosureAction("DeleteVpnConnection", product: .vpc) { input throws(APIError) in
+                let region = try input.regionId()
+                let id = try input.required("VpnConnectionId")
+                try await change(cp, input) { state, _ throws(ControlPlaneError) in
+                    try state.deleteVPNConnection(id, region: region)
+                }
+                return [:]
+            },
+        ]
+    }
+
+    static func gatewayObject(_ gw: VPNGateway) -> APIObject {
+        [
+            "VpnGatewayId": .string(gw.id), "VpcId": .string(gw.vpcId), "VSwitchId": .string(gw.vSwitchId),
+            "InternetIp": .string(gw.internetIp.description), "CreateTime": CloudTime.millis(gw.createTime),
+            "EndTime": 0,
+            "Spec": .string("\(gw.bandwidth)M"), "Name": .string(gw.name), "Description": .string(gw.description),
+            "Status": .string(gw.status), "BusinessStatus": .string(gw.businessStatus),
+            "ChargeType": .string(gw.chargeType),
+            "IpsecVpn": .string(gw.enableIpsec ? "enable" : "disable"),
+            "SslVpn": .string(gw.enableSsl ? "enable" : "disable"),
+            "SslMaxConnections": .int(gw.sslConnections), "Tag": "", "Tags": .wrapped("Tag", []),
+            "NetworkType": "public",
+            "VpnType": "Normal", "EnableBgp": false, "AutoPropagate": false, "ResourceGroupId": "",
+        ]
+    }
+
+    static func customerGatewayObject(_ gw: CustomerGateway) -> APIObject {
+        var object: APIObject = [
+            "CustomerGatewayId": .string(gw.id), "IpAddress": .string(gw.ipAddress.description),
+            "Name": .string(gw.name),
+            "Description": .string(gw.description), "CreateTime": CloudTime.millis(gw.createTime),
+        ]
+        if let asn = gw.asn { object["Asn"] = .integer(asn) }
+        object["Tags"] = .wrapped("Tag", [])
+        return object
+    }
+
+    static func connectionObject(_ c: VPNConnection, _ state: CloudState, tagsKey: String) -> APIObject {
+        [
+            "VpnConnectionId": .string(c.id), "VpnGatewayId": .string(c.vpnGatewayId),
+            "CustomerGatewayId": .string(c.customerGatewayId),
+            "Name": .string(c.name), "LocalSubnet": .string(c.localSubnet.map(\.description).joined(separator: ",")),
+            "RemoteSubnet": .string(c.remoteSubnet.map(\.description).joined(separator: ",")),
+            "CreateTime": CloudTime.millis(c.createTime), "EffectImmediately": .bool(c.effectImmediately),
+            "Status": .string(c.status),
+            "IkeConfig": [
+                "IkeAuthAlg": .string(c.ikeConfig.ikeAuthAlg), "IkeEncAlg": .string(c.ikeConfig.ikeEncAlg),
+                "IkeLifetime": .int(c.ikeConfig.ikeLifetime), "IkeMode": .string(c.ikeConfig.ikeMode),
+                "IkePfs": .string(c.ikeConfig.ikePfs),
+                "IkeVersion": .string(c.ikeConfig.ikeVersion), "LocalId": .string(c.ikeConfig.localId),
+                "Psk": .string(c.ikeConfig.psk),
+                "RemoteId": .string(c.ikeConfig.remoteId),
+            ],
+            "IpsecConfig": [
+                "IpsecAuthAlg": .string(c.ipsecConfig.ipsecAuthAlg), "IpsecEncAlg": .string(c.ipsecConfig.ipsecEncAlg),
+                "IpsecLifetime": .int(c.ipsecConfig.ipsecLifetime), "IpsecPfs": .string(c.ipsecConfig.ipsecPfs),
+            ],
+            "EnableDpd": .bool(c.enableDpd), "EnableNatTraversal": .bool(c.enableNatTraversal),
+            "VcoHealthCheck": [
+                "Enable": "false", "Dip": "", "Sip": "", "Interval": 3, "Retry": 3, "Status": "", "Policy": "",
+            ],
+            "VpnBgpConfig": [
+                "EnableBgp": "false", "LocalAsn": 45104, "PeerAsn": 0, "LocalBgpIp": "", "PeerBgpIp": "",
+                "TunnelCidr": "", "Status": "", "AuthKey": "",
+            ],
+            "NetworkType": "public", "InternetIp": .optional(state.vpnGateways[c.vpnGatewayId]?.internetIp.description),
+            tagsKey: .wrapped("Tag", []),
+        ]
+    }
+}

@@ -1,0 +1,59 @@
+/// The parameters of one RPC request: the query string merged with a form body, decoded, in wire order.
+///
+/// Names are case-sensitive, as in the cloud's API. A name given twice keeps its first value for lookups
+/// (both copies are signed).
+public struct RPCParameters: Sendable, Equatable {
+    /// Every parameter in the order it arrived.
+    public private(set) var pairs: [(name: String, value: String)]
+    private var index: [String: String]
+
+    /// Creates a parameter set from decoded pairs.
+    public init(_ pairs: [(name: String, value: String)] = []) {
+        self.pairs = []
+        self.index = [:]
+        for pair in pairs { append(name: pair.name, value: pair.value) }
+    }
+
+    /// Parses an `application/x-www-form-urlencoded` string (a query string or a form body).
+    ///
+    /// - Parameter source: where the text came from, for the error message (`query string`, `form body`).
+    /// - Throws: `APIError.invalidParameter` naming the malformed component.
+    public init(formEncoded text: Substring, source: String) throws(APIError) {
+        self.init()
+        try append(formEncoded: text, source: source)
+    }
+
+    /// Adds the pairs of a form-encoded string after the existing ones.
+    public mutating func append(formEncoded text: Substring, source: String) throws(APIError) {
+        for component in text.split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = component.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let name = PercentEncoding.decodeFormComponent(parts[0]),
+                let value = PercentEncoding.decodeFormComponent(parts.count > 1 ? parts[1] : "")
+            else {
+                throw APIError(
+                    code: "InvalidParameter",
+                    status: 400,
+                    message: "The \(source) component '\(component)' is not valid percent-encoded UTF-8."
+                )
+            }
+            guard !name.isEmpty else { continue }
+            append(name: name, value: value)
+        }
+    }
+
+    /// Adds one pair.
+    public mutating func append(name: String, value: String) {
+        pairs.append((name, value))
+        if index[name] == nil { index[name] = value }
+    }
+
+    /// The value of `name`, if present.
+    public subscript(name: String) -> String? { index[name] }
+
+    /// Every parameter name that is present.
+    public var names: some Collection<String> { index.keys }
+
+    public static func == (lhs: RPCParameters, rhs: RPCParameters) -> Bool {
+        lhs.pairs.elementsEqual(rhs.pairs) { $0.name == $1.name && $0.value == $1.value }
+    }
+}

@@ -1,0 +1,121 @@
+/// Renders response objects as the cloud's JSON (default) or XML (`Format=XML`).
+public enum ResponseFormat: String, Sendable {
+    case json
+    case xml
+
+    /// Reads `Format` case-insensitively; JSON when absent.
+    ///
+    /// - Throws: `InvalidParameter` quoting the value when it is neither JSON nor XML.
+    init(parameter: String?) throws(APIError) {
+        guard let parameter, !parameter.isEmpty else {
+            self = .json
+            return
+        }
+        switch parameter.lowercased() {
+        case "json": self = .json
+        case "xml": self = .xml
+        default: throw .invalid("Format", parameter, allowed: "JSON, XML")
+        }
+    }
+
+    var contentType: String {
+        switch self {
+        case .json: "application/json;charset=utf-8"
+        case .xml: "text/xml;charset=utf-8"
+        }
+    }
+
+    /// The body for `object`; `root` names the XML root element (`CreateVpcResponse`, `Error`).
+    func render(_ object: APIObject, root: String) -> String {
+        switch self {
+        case .json:
+            var out = ""
+            JSONWriter.write(.object(object), into: &out)
+            return out
+        case .xml:
+            var out = #"<?xml version="1.0" encoding="UTF-8"?>"#
+            XMLWriter.element(root, .object(object), into: &out)
+            return out
+        }
+    }
+}
+
+enum JSONWriter {
+    static func write(_ value: APIValue, into out: inout String) {
+        switch value {
+        case .string(let s): string(s, into: &out)
+        case .integer(let i): out += String(i)
+        case .bool(let b): out += b ? "true" : "false"
+        case .null: out += "null"
+        case .array(let items):
+            out += "["
+            for (i, item) in items.enumerated() {
+                if i > 0 { out += "," }
+                write(item, into: &out)
+            }
+            out += "]"
+        case .object(let object):
+            out += "{"
+            for (i, field) in object.fields.enumerated() {
+                if i > 0 { out += "," }
+                string(field.key, into: &out)
+                out += ":"
+                write(field.value, into: &out)
+            }
+            out += "}"
+        }
+    }
+
+    static func string(_ s: String, into out: inout String) {
+        out += "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case let c where c.value < 0x20:
+                out +=
+                    "\\u" + String(repeating: "0", count: 4 - String(c.value, radix: 16).count)
+                    + String(c.value, radix: 16)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        out += "\""
+    }
+}
+
+enum XMLWriter {
+    /// Writes `<name>value</name>`; an array writes one element per item, all named `name`
+    /// (so `{"Vpcs":{"Vpc":[a,b]}}` becomes `<Vpcs><Vpc>a</Vpc><Vpc>b</Vpc></Vpcs>`).
+    static func element(_ name: String, _ value: APIValue, into out: inout String) {
+        switch value {
+        case .array(let items):
+            for item in items { element(name, item, into: &out) }
+        case .object(let object):
+            out += "<\(name)>"
+            for field in object.fields { element(field.key, field.value, into: &out) }
+            out += "</\(name)>"
+        case .string(let s): out += "<\(name)>\(escape(s))</\(name)>"
+        case .integer(let i): out += "<\(name)>\(i)</\(name)>"
+        case .bool(let b): out += "<\(name)>\(b)</\(name)>"
+        case .null: out += "<\(name)/>"
+        }
+    }
+
+    static func escape(_ s: String) -> String {
+        var out = ""
+        for c in s {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,95 @@
+public import Foundation
+
+/// The control plane: holds the cloud's state, applies validated changes, stores them.
+///
+/// Every change runs on a copy of the state; only when all checks pass and the store accepted the new state
+/// does it replace the old one, so a rejected or failed change leaves nothing half-written. `dryRun` runs
+/// every check and then stops with `DryRunOperation`.
+public actor ControlPlane {
+    private var state: CloudState
+    private let store: any StateStore
+    private let now: @Sendable () -> Date
+    private var random: any RandomNumberGenerator
+    public let quotas: Quotas
+
+    /// Loads the saved state from `store`.
+    public init(
+        store: any StateStore,
+        quotas: Quotas = Quotas(),
+        now: @escaping @Sendable () -> Date = { Date() },
+        random: any RandomNumberGenerator = SystemRandomNumberGenerator()
+    ) async throws {
+        self.store = store
+        self.state = try await store.load() ?? CloudState()
+        self.quotas = quotas
+        self.now = now
+        self.random = random
+    }
+
+    /// The current state (reads).
+    public var snapshot: CloudState { state }
+
+    /// Applies `change` to a copy of the state, stores it and makes it current.
+    public func mutate<T: Sendable>(
+        dryRun: Bool = false,
+        _ change: @Sendable (inout CloudState, MutationContext) throws(ControlPlaneError) -> T
+    ) async throws(ControlPlaneError) -> T {
+        // Changes run one at a time: the actor is re-entrant at `store.save`, and a second change must start
+        // from the state the first one stored, not from the one before it.
+        await acquireWriteTurn()
+        defer { releaseWriteTurn() }
+        var copy = state
+        let existing = state
+        let context = MutationContext(
+            now: now(),
+            quotas: quotas,
+            makeID: { prefix in
+                // An id like the cloud's: prefix, `bp1`, 20 random lower-case letters and digits.
+                while true {
+                    let id = prefix + "bp1" + self.randomString(20)
+                    if !existing.contains(id: id) { return id }
+                }
+            },
+            randomString: { count in self.randomString(count) }
+        )
+        let result = try change(&copy, context)
+        if dryRun { throw .dryRun }
+        do {
+            try await store.save(copy)
+        } catch {
+            throw ControlPlaneError(
+                .storage,
+                code: "InternalError",
+                message: "The change could not be stored: \(error)."
+            )
+        }
+        state = copy
+        return result
+    }
+
+    private var isWriting = false
+    private var waitingWriters: [CheckedContinuation<Void, Never>] = []
+
+    private func acquireWriteTurn() async {
+        if isWriting {
+            await withCheckedContinuation { waitingWriters.append($0) }
+        } else {
+            isWriting = true
+        }
+    }
+
+    /// Hands the turn to the next waiting change (which then owns `isWriting`), or frees it.
+    private func releaseWriteTurn() {
+        if waitingWriters.isEmpty {
+            isWriting = false
+        } else {
+            waitingWriters.removeFirst().resume()
+        }
+    }
+
+    private static let idAlphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789")
+
+    private func randomString(_ count: Int) -> String {
+        String((0..<count).map { _ in Self.idAlphabet[Int(random.next() % UInt64(Self.idAlphabet.count))] })
+    }
+}

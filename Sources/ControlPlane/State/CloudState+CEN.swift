@@ -1,0 +1,185 @@
+import Foundation
+public import IPAddressing
+
+extension CloudState {
+    public func cen(_ id: String) throws(ControlPlaneError) -> CEN {
+        guard let cen = cens[id] else {
+            throw .notFound("InvalidCenInstanceId.NotFound", "The specified CEN instance '\(id)' does not exist.")
+        }
+        return cen
+    }
+
+    public func attachments(of cenId: String) -> [CENAttachment] {
+        ordered(cenAttachments).filter { $0.cenId == cenId }
+    }
+
+    /// Creates a CEN instance; overlapping routing is always on (`ProtectionLevel=REDUCED`, reference §8.3).
+    public mutating func createCEN(
+        name: String?,
+        description: String?,
+        protectionLevel: String?,
+        _ context: MutationContext
+    ) throws(ControlPlaneError) -> CEN {
+        if let level = protectionLevel, level != "REDUCED" {
+            throw .invalid(
+                "InvalidParameter",
+                "The specified ProtectionLevel '\(level)' is not valid; allowed: REDUCED."
+            )
+        }
+        let cen = CEN(
+            id: context.makeID("cen-"),
+            name: try Check.name(name, parameter: "Name", code: "InvalidName"),
+            description: try Check.description(description),
+            protectionLevel: "REDUCED",
+            creationTime: context.now,
+            status: "Active"
+        )
+        cens[cen.id] = cen
+        remember(cen.id)
+        return cen
+    }
+
+    public mutating func deleteCEN(_ id: String) throws(ControlPlaneError) {
+        let cen = try cen(id)
+        if let child = attachments(of: id).first {
+            throw .invalid(
+                "DependencyViolation.ChildInstance",
+                "The CEN instance '\(id)' still has \(child.childInstanceType) '\(child.childInstanceId)' attached; detach it first."
+            )
+        }
+        cens[cen.id] = nil
+    }
+
+    /// Attaches a VPC; a VPC belongs to at most one CEN (DESIGN §4 decision 5).
+    public mutating func attachCENChild(
+        cenId: String,
+        childId: String,
+        childType: String,
+        childRegion: String,
+        _ context: MutationContext
+    ) throws(ControlPlaneError) -> CENAttachment {
+        let cen = try cen(cenId)
+        guard ["VPC", "VBR", "CCN"].contains(childType) else {
+            throw .invalid(
+                "InvalidParameter",
+                "The specified ChildInstanceType '\(childType)' is not valid; allowed: VPC, VBR, CCN."
+            )
+        }
+        guard childType == "VPC", let vpc = vpcs[childId], vpc.regionId == childRegion else {
+            throw .notFound(
+                "InvalidChildInstanceId.NotFound",
+                "The specified \(childType) '\(childId)' does not exist in region \(childRegion)\(childType == "VPC" ? "" : " (this cloud has no \(childType) resources yet)")."
+            )
+        }
+        let attachment = CENAttachment(
+            cenId: cen.id,
+            childInstanceId: vpc.id,
+            childInstanceType: "VPC",
+            childInstanceRegionId: vpc.regionId,
+            attachTime: context.now,
+            status: "Attached"
+        )
+        if let existing = cenAttachments[attachment.id] {
+            throw .invalid(
+                "InstanceAlreadyAttached",
+                "The VPC '\(vpc.id)' is already attached to CEN '\(existing.cenId)'; a VPC can be attached to one CEN only."
+            )
+        }
+        cenAttachments[attachment.id] = attachment
+        remember(attachment.id)
+        return attachment
+    }
+
+    public mutating func detachCENChild(cenId: String, childId: String) throws(ControlPlaneError) {
+        _ = try cen(cenId)
+        guard let attachment = cenAttachments["cenattach-" + childId], attachment.cenId == cenId else {
+            throw .notFound("InvalidAttachment.NotFound", "The network '\(childId)' is not attached to CEN '\(cenId)'.")
+        }
+        cenAttachments[attachment.id] = nil
+        cens[cenId]?.publishedRoutes.removeAll { $0.vpcId == childId }
+        cens[cenId]?.withdrawnRoutes.removeAll { $0.vpcId == childId }
+    }
+
+    /// The attached VPC and its route, checked for `PublishRouteEntries`/`WithdrawPublishedRouteEntries`.
+    private func attachedRoute(
+        cenId: String,
+        childId: String,
+        routeTableId: String,
+        destination: String
+    ) throws(ControlPlaneError) -> (VPC, CENRoute, isSystem: Bool) {
+        _ = try cen(cenId)
+        guard let attachment = cenAttachments["cenattach-" + childId], attachment.cenId == cenId,
+            let vpc = vpcs[childId]
+        else {
+            throw .notFound(
+                "InvalidChildInstanceId.NotFound",
+                "The network '\(childId)' is not attached to CEN '\(cenId)'."
+            )
+        }
+        guard vpc.routeTableId == routeTableId else {
+            throw .notFound(
+                "InvalidRouteTableId.NotFound",
+                "The route table '\(routeTableId)' is not the system route table of VPC '\(vpc.id)' (\(vpc.routeTableId))."
+            )
+        }
+        let prefix = try Check.prefix(destination, parameter: "DestinationCidrBlock")
+        let route = CENRoute(vpcId: vpc.id, destination: prefix)
+        if vSwitches(in: vpc.id).contains(where: { $0.cidrBlock == prefix }) { return (vpc, route, true) }
+        guard customRoutes(in: vpc.routeTableId).contains(where: { $0.destination == prefix }) else {
+            throw .notFound(
+                "InvalidRouteEntry.NotFound",
+                "The route table '\(routeTableId)' of VPC '\(vpc.id)' has no route to \(prefix) to publish."
+            )
+        }
+        return (vpc, route, false)
+    }
+
+    /// Advertises a VPC route to the CEN (routes to VPN gateways and instances are not advertised by default).
+    public mutating func publishCENRoute(
+        cenId: String,
+        childId: String,
+        routeTableId: String,
+        destination: String
+    ) throws(ControlPlaneError) {
+        let (_, route, isSystem) = try attachedRoute(
+            cenId: cenId,
+            childId: childId,
+            routeTableId: routeTableId,
+            destination: destination
+        )
+        if isSystem {
+            cens[cenId]?.withdrawnRoutes.removeAll { $0 == route }
+        } else if !(cens[cenId]?.publishedRoutes.contains(route) ?? true) {
+            cens[cenId]?.publishedRoutes.append(route)
+        }
+    }
+
+    /// Withdraws a VPC route from the CEN.
+    public mutating func withdrawCENRoute(
+        cenId: String,
+        childId: String,
+        routeTableId: String,
+        destination: String
+    ) throws(ControlPlaneError) {
+        let (_, route, isSystem) = try attachedRoute(
+            cenId: cenId,
+            childId: childId,
+            routeTableId: routeTableId,
+            destination: destination
+        )
+        if isSystem {
+            if !(cens[cenId]?.withdrawnRoutes.contains(route) ?? true) { cens[cenId]?.withdrawnRoutes.append(route) }
+        } else {
+            cens[cenId]?.publishedRoutes.removeAll { $0 == route }
+        }
+    }
+
+    /// Whether `destination` of `vpcId` is advertised to its CEN.
+    public func isPublishedToCEN(vpcId: String, destination: IPv4Prefix, isSystem: Bool) -> Bool {
+        guard let attachment = cenAttachments["cenattach-" + vpcId], let cen = cens[attachment.cenId] else {
+            return false
+        }
+        let route = CENRoute(vpcId: vpcId, destination: destination)
+        return isSystem ? !cen.withdrawnRoutes.contains(route) : cen.publishedRoutes.contains(route)
+    }
+}

@@ -1,0 +1,130 @@
+public import Foundation
+public import IPAddressing
+
+/// Everything the control plane holds, as one value: the unit that is validated, stored and replaced.
+///
+/// Mutating methods check every rule first and change the value only when all pass, so a rejected change
+/// never leaves half-written state. Resources keep creation order (each dictionary's values are sorted by
+/// `order`).
+public struct CloudState: Sendable, Hashable, Codable {
+    public var vpcs: [String: VPC] = [:]
+    public var vSwitches: [String: VSwitch] = [:]
+    public var routeEntries: [String: RouteEntry] = [:]
+    public var vpnGateways: [String: VPNGateway] = [:]
+    public var customerGateways: [String: CustomerGateway] = [:]
+    public var vpnConnections: [String: VPNConnection] = [:]
+    public var vpnRouteEntries: [String: VPNRouteEntry] = [:]
+    public var cens: [String: CEN] = [:]
+    /// Attachments keyed by `CENAttachment.id`.
+    public var cenAttachments: [String: CENAttachment] = [:]
+    /// Creation order of every id.
+    public var order: [String: Int] = [:]
+    package var nextOrder = 0
+
+    public init() {}
+
+    mutating func remember(_ id: String) {
+        order[id] = nextOrder
+        nextOrder += 1
+    }
+
+    /// `values` sorted by creation order.
+    public func ordered<T>(_ values: [String: T]) -> [T] {
+        values.sorted { (order[$0.key] ?? 0) < (order[$1.key] ?? 0) }.map(\.value)
+    }
+
+    /// Every id in use, to keep generated ids unique.
+    func contains(id: String) -> Bool { order[id] != nil }
+}
+
+/// Limits the control plane enforces (reference §9, legacy column).
+public struct Quotas: Sendable, Hashable {
+    public var vpcsPerRegion = 10
+    public var vSwitchesPerVPC = 24
+    public var customRouteEntriesPerTable = 48
+    public var vpnGatewaysPerRegion = 30
+    public var customerGatewaysPerRegion = 100
+    public var connectionsPerVPNGateway = 10
+    public var destinationRoutesPerVPNGateway = 20
+    public var policyRoutesPerVPNGateway = 20
+
+    public init() {}
+}
+
+/// Inputs a mutation needs besides its parameters: the time and fresh ids.
+public struct MutationContext {
+    public var now: Date
+    public var quotas: Quotas
+    var makeID: (String) -> String
+    var randomString: (Int) -> String
+
+    public init(
+        now: Date,
+        quotas: Quotas,
+        makeID: @escaping (String) -> String,
+        randomString: @escaping (Int) -> String
+    ) {
+        self.now = now
+        self.quotas = quotas
+        self.makeID = makeID
+        self.randomString = randomString
+    }
+}
+
+// MARK: - Shared checks
+
+enum Check {
+    /// Parses a CIDR block parameter, reporting the canonical form when host bits are set.
+    static func prefix(
+        _ text: String,
+        parameter: String,
+        code: String = "InvalidCidrBlock.Malformed"
+    ) throws(ControlPlaneError) -> IPv4Prefix {
+        do {
+            return try IPv4Prefix(parsing: text)
+        } catch {
+            throw .invalid(code, "The specified \(parameter) '\(text)' is not a valid CIDR block: \(error).")
+        }
+    }
+
+    /// A name: 1–128 characters, not starting with `http://` or `https://`.
+    static func name(
+        _ text: String?,
+        parameter: String,
+        code: String,
+        maxLength: Int = 128
+    ) throws(ControlPlaneError) -> String {
+        guard let text else { return "" }
+        guard (1...maxLength).contains(text.count), !text.hasPrefix("http://"), !text.hasPrefix("https://") else {
+            throw .invalid(
+                code,
+                "The specified \(parameter) '\(text)' is not valid: use 1 to \(maxLength) characters, not starting with http:// or https://."
+            )
+        }
+        return text
+    }
+
+    static func description(_ text: String?) throws(ControlPlaneError) -> String {
+        guard let text else { return "" }
+        guard (1...256).contains(text.count), !text.hasPrefix("http://"), !text.hasPrefix("https://") else {
+            throw .invalid(
+                "InvalidDescription.Malformed",
+                "The specified Description '\(text)' is not valid: use 1 to 256 characters, not starting with http:// or https://."
+            )
+        }
+        return text
+    }
+
+    static let reservedRanges: [(IPv4Prefix, String)] = [
+        (IPv4Prefix("100.64.0.0/10")!, "shared address space for cloud services"),
+        (IPv4Prefix("224.0.0.0/4")!, "multicast"),
+        (IPv4Prefix("127.0.0.0/8")!, "loopback"),
+        (IPv4Prefix("169.254.0.0/16")!, "link-local"),
+        (IPv4Prefix("0.0.0.0/8")!, "this network"),
+        (IPv4Prefix("240.0.0.0/4")!, "reserved"),
+    ]
+
+    static func reserved(_ prefix: IPv4Prefix) -> (IPv4Prefix, String)? {
+        reservedRanges.first { $0.0.overlaps(prefix) }
+    }
+}

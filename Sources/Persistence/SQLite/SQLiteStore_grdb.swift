@@ -1,0 +1,430 @@
+public import Foundation
+import GRDB
+
+/// The default ``ResourceStore``: SQLite through GRDB, in one file (`meridian.db`) or in memory (`:memory:`).
+///
+/// A file database runs in WAL mode with `synchronous = FULL`, so a commit that returned is on disk.
+/// Writes take SQLite's write lock up front (`BEGIN IMMEDIATE`), so several processes may share the file;
+/// each of them notices the others' writes by polling the change log (see ``changeSignal``).
+public final class SQLiteStore: ResourceStore {
+    /// The path to pass for a throwaway database that lives in memory.
+    public static let inMemory = ":memory:"
+
+    private let writer: any DatabaseWriter
+    private let clock: @Sendable () -> Date
+    private let poller: Task<Void, Never>?
+    public let changeSignal = ChangeSignal()
+
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    ///
+    /// - Parameters:
+    ///   - path: a file path, or ``inMemory``.
+    ///   - pollInterval: how often a file store checks the change log for other processes' writes.
+    ///   - clock: the time used for timestamps and idempotency expiry.
+    /// - Throws: ``StoreError/storageFailure(_:)`` when the file cannot be opened or migrated.
+    public init(
+        path: String,
+        pollInterval: Duration = .milliseconds(250),
+        clock: @escaping @Sendable () -> Date = { Date() }
+    ) throws(StoreError) {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        do {
+            if path == Self.inMemory {
+                writer = try DatabaseQueue(configuration: configuration)
+            } else {
+                writer = try DatabasePool(path: path, configuration: configuration)
+            }
+            try SQLiteSchema.migrator.migrate(writer)
+        } catch {
+            throw Self.storeError(error, "opening SQLite database '\(path)'")
+        }
+        self.clock = clock
+        if path == Self.inMemory {
+            poller = nil
+        } else {
+            poller = Task { [writer, changeSignal] in
+                var seen: Int64 = -1
+                while !Task.isCancelled {
+                    if let latest = try? await writer.read({ db in try Self.latestSequence(db) }), latest != seen {
+                        if seen >= 0 { await changeSignal.fire() }
+                        seen = latest
+                    }
+                    try? await Task.sleep(for: pollInterval)
+                }
+            }
+        }
+    }
+
+    deinit {
+        poller?.cancel()
+    }
+
+    /// The names of the migrations applied to this database, in order.
+    public func appliedMigrations() async throws(StoreError) -> [String] {
+        try await read("reading applied migrations") { db in try SQLiteSchema.migrator.appliedMigrations(db) }
+    }
+
+    // MARK: Reads
+
+    public func get(kind: String, id: String) async throws(StoreError) -> ResourceRecord? {
+        try await read("reading \(kind) '\(id)'") { db in
+            try ResourceRow.fetchOne(
+                db,
+                sql: "SELECT * FROM resource WHERE kind = ? AND id = ?",
+                arguments: [kind, id]
+            )?
+            .record
+        }
+    }
+
+    public func list(_ query: ResourceQuery, page: PageRequest) async throws(StoreError) -> ResourcePage {
+        try Validation.query(query)
+        try Validation.page(page)
+        let (filter, arguments) = Self.filter(query)
+        return try await read("listing \(query.kind)") { db in
+            let total =
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM resource WHERE \(filter)", arguments: arguments) ?? 0
+            var pageArguments = arguments
+            pageArguments += [page.size, (page.number - 1) * page.size]
+            let rows = try ResourceRow.fetchAll(
+                db,
+                sql: "SELECT * FROM resource WHERE \(filter) ORDER BY created_at, id LIMIT ? OFFSET ?",
+                arguments: pageArguments
+            )
+            return ResourcePage(
+                records: rows.map(\.record),
+                totalCount: total,
+                pageNumber: page.number,
+                pageSize: page.size
+            )
+        }
+    }
+
+    public func list(
+        _ query: ResourceQuery,
+        after cursor: String?,
+        limit: Int
+    ) async throws(StoreError)
+        -> ResourceSlice
+    {
+        try Validation.query(query)
+        try Validation.limit(limit)
+        var (filter, arguments) = Self.filter(query)
+        if let cursor {
+            let position = try ListPosition(cursor: cursor)
+            filter += " AND (created_at > ? OR (created_at = ? AND id > ?))"
+            arguments += [position.createdMicroseconds, position.createdMicroseconds, position.id]
+        }
+        arguments += [limit + 1]
+        return try await read("listing \(query.kind)") { [filter, arguments] db in
+            let rows = try ResourceRow.fetchAll(
+                db,
+                sql: "SELECT * FROM resource WHERE \(filter) ORDER BY created_at, id LIMIT ?",
+                arguments: arguments
+            )
+            let records = Array(rows.prefix(limit).map(\.record))
+            let next = rows.count > limit ? records.last.map { ListPosition(after: $0).cursor } : nil
+            return ResourceSlice(records: records, nextCursor: next)
+        }
+    }
+
+    /// The WHERE clause (without `WHERE`) and its arguments for a query.
+    private static func filter(_ query: ResourceQuery) -> (String, StatementArguments) {
+        var clauses = ["kind = ?"]
+        var arguments: StatementArguments = [query.kind]
+        if let regionID = query.regionID {
+            clauses.append("region_id = ?")
+            arguments += [regionID]
+        }
+        if let ids = query.ids {
+            if ids.isEmpty {
+                clauses.append("0")
+            } else {
+                clauses.append("id IN (\(Array(repeating: "?", count: ids.count).joined(separator: ", ")))")
+                arguments += StatementArguments(ids)
+            }
+        }
+        for (field, value) in query.fields.sorted(by: { $0.key < $1.key }) {
+            // The field name was checked to be letters, digits and '_', and goes in as an argument anyway.
+            clauses.append("json_type(document, ?) = 'text' AND json_extract(document, ?) = ?")
+            arguments += ["$.\(field)", "$.\(field)", value]
+        }
+        return (clauses.joined(separator: " AND "), arguments)
+    }
+
+    // MARK: Writes
+
+    @discardableResult
+    public func commit(_ batch: WriteBatch) async throws(StoreError) -> CommitResult {
+        try Validation.batch(batch)
+        let now = Timestamp.microseconds(clock())
+        let result = try await write("committing a batch of \(batch.operations.count) operations") { db in
+            try Self.apply(batch, now: now, db)
+        }
+        if !result.changes.isEmpty { await changeSignal.fire() }
+        return result
+    }
+
+    private static func apply(_ batch: WriteBatch, now: Int64, _ db: Database) throws -> CommitResult {
+        var records: [ResourceRecord] = []
+        var deleted: [ResourceKey] = []
+        var changes: [ChangeRecord] = []
+
+        func log(
+            _ kind: String,
+            _ id: String,
+            _ regionID: String,
+            _ operation: ChangeRecord.Operation,
+            _ version: Int64
+        )
+            throws
+        {
+            let sequence = try Int64.fetchOne(
+                db,
+                sql: """
+                    INSERT INTO change_log (kind, id, region_id, operation, version, at) VALUES (?, ?, ?, ?, ?, ?)
+                    RETURNING seq
+                    """,
+                arguments: [kind, id, regionID, operation.rawValue, version, now]
+            )
+            guard let sequence else { throw StoreError.storageFailure("change_log insert returned no sequence") }
+            changes.append(
+                ChangeRecord(
+                    sequence: sequence,
+                    kind: kind,
+                    id: id,
+                    regionID: regionID,
+                    operation: operation,
+                    version: version,
+                    timestamp: Timestamp.date(now)
+                )
+            )
+        }
+
+        func currentVersion(_ kind: String, _ id: String) throws -> Int64? {
+            try Int64.fetchOne(
+                db,
+                sql: "SELECT version FROM resource WHERE kind = ? AND id = ?",
+                arguments: [kind, id]
+            )
+        }
+
+        for operation in batch.operations {
+            switch operation {
+            case .create(let kind, let id, let regionID, let document):
+                let row = ResourceRow(
+                    ResourceRecord(
+                        kind: kind,
+                        id: id,
+                        regionID: regionID,
+                        document: document,
+                        version: 1,
+                        createdAt: Timestamp.date(now),
+                        updatedAt: Timestamp.date(now)
+                    )
+                )
+                try row.insert(db, onConflict: .ignore)
+                guard db.changesCount == 1 else { throw StoreError.duplicateID(kind: kind, id: id) }
+                records.append(row.record)
+                try log(kind, id, regionID, .create, 1)
+            case .update(let kind, let id, let document, let expectedVersion):
+                let row = try ResourceRow.fetchOne(
+                    db,
+                    sql: """
+                        UPDATE resource SET document = ?, version = version + 1, updated_at = max(?, created_at)
+                        WHERE kind = ? AND id = ? AND version = ? RETURNING *
+                        """,
+                    arguments: [String(decoding: document, as: UTF8.self), now, kind, id, expectedVersion]
+                )
+                guard let row else {
+                    guard let actual = try currentVersion(kind, id) else {
+                        throw StoreError.notFound(kind: kind, id: id)
+                    }
+                    throw StoreError.conflict(kind: kind, id: id, expected: expectedVersion, actual: actual)
+                }
+                records.append(row.record)
+                try log(kind, id, row.record.regionID, .update, row.record.version)
+            case .delete(let kind, let id, let expectedVersion):
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        DELETE FROM resource WHERE kind = ? AND id = ? AND (? IS NULL OR version = ?)
+                        RETURNING region_id, version
+                        """,
+                    arguments: [kind, id, expectedVersion, expectedVersion]
+                )
+                guard let row else {
+                    guard let actual = try currentVersion(kind, id) else {
+                        throw StoreError.notFound(kind: kind, id: id)
+                    }
+                    throw StoreError.conflict(kind: kind, id: id, expected: expectedVersion ?? 0, actual: actual)
+                }
+                deleted.append(ResourceKey(kind: kind, id: id))
+                try log(kind, id, row["region_id"], .delete, row["version"])
+            }
+        }
+
+        if let record = batch.idempotency {
+            let row = IdempotencyRow(record)
+            // Replaces an expired record with the same key; a live one makes the whole batch fail.
+            let written = try String.fetchOne(
+                db,
+                sql: """
+                    INSERT INTO idempotency_record
+                        (caller, action, client_token, resource_id, response, created_at, expires_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (caller, action, client_token) DO UPDATE SET
+                        resource_id = excluded.resource_id, response = excluded.response,
+                        created_at = excluded.created_at, expires_at = excluded.expires_at
+                    WHERE idempotency_record.expires_at <= ?
+                    RETURNING client_token
+                    """,
+                arguments: [
+                    record.caller, record.action, record.clientToken, record.resourceID, record.response,
+                    Timestamp.microseconds(record.createdAt), Timestamp.microseconds(record.expiresAt), now,
+                ]
+            )
+            _ = row
+            guard written != nil else {
+                throw StoreError.clientTokenInUse(
+                    clientToken: record.clientToken,
+                    action: record.action,
+                    caller: record.caller
+                )
+            }
+        }
+        return CommitResult(records: records, deleted: deleted, changes: changes)
+    }
+
+    // MARK: Idempotency records
+
+    public func idempotencyRecord(
+        clientToken: String,
+        action: String,
+        caller: String
+    ) async throws(StoreError)
+        -> IdempotencyRecord?
+    {
+        let now = Timestamp.microseconds(clock())
+        return try await read("reading idempotency record '\(clientToken)'") { db in
+            try IdempotencyRow.fetchOne(
+                db,
+                sql: """
+                    SELECT * FROM idempotency_record
+                    WHERE caller = ? AND action = ? AND client_token = ? AND expires_at > ?
+                    """,
+                arguments: [caller, action, clientToken, now]
+            )?.record
+        }
+    }
+
+    @discardableResult
+    public func purgeExpiredIdempotencyRecords() async throws(StoreError) -> Int {
+        let now = Timestamp.microseconds(clock())
+        return try await write("purging expired idempotency records") { db in
+            try db.execute(sql: "DELETE FROM idempotency_record WHERE expires_at <= ?", arguments: [now])
+            return db.changesCount
+        }
+    }
+
+    // MARK: Access keys
+
+    public func createAccessKey(_ key: AccessKey) async throws(StoreError) {
+        try Validation.accessKey(key)
+        try await write("creating access key '\(key.id)'") { db in
+            let row = AccessKeyRow(key)
+            try row.insert(db, onConflict: .ignore)
+            guard db.changesCount == 1 else { throw StoreError.duplicateAccessKey(id: key.id) }
+        }
+    }
+
+    public func accessKey(id: String) async throws(StoreError) -> AccessKey? {
+        try await read("reading access key '\(id)'") { db in
+            try AccessKeyRow.fetchOne(db, sql: "SELECT * FROM access_key WHERE id = ?", arguments: [id])?.key
+        }
+    }
+
+    public func accessKeys() async throws(StoreError) -> [AccessKey] {
+        try await read("listing access keys") { db in
+            try AccessKeyRow.fetchAll(db, sql: "SELECT * FROM access_key ORDER BY id").map(\.key)
+        }
+    }
+
+    @discardableResult
+    public func deleteAccessKey(id: String) async throws(StoreError) -> Bool {
+        try await write("deleting access key '\(id)'") { db in
+            try db.execute(sql: "DELETE FROM access_key WHERE id = ?", arguments: [id])
+            return db.changesCount == 1
+        }
+    }
+
+    // MARK: Change log
+
+    public func changes(after sequence: Int64, limit: Int) async throws(StoreError) -> [ChangeRecord] {
+        try Validation.changeLimit(limit)
+        return try await read("reading the change log") { db in
+            try ChangeRow.fetchAll(
+                db,
+                sql: "SELECT * FROM change_log WHERE seq > ? ORDER BY seq LIMIT ?",
+                arguments: [sequence, limit]
+            ).map(\.change)
+        }
+    }
+
+    public func latestChangeSequence() async throws(StoreError) -> Int64 {
+        try await read("reading the change log") { db in try Self.latestSequence(db) }
+    }
+
+    private static func latestSequence(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM change_log") ?? 0
+    }
+
+    // MARK: Access and errors
+
+    private func read<T: Sendable>(
+        _ what: String,
+        _ body: @escaping @Sendable (Database) throws -> T
+    )
+        async throws(StoreError) -> T
+    {
+        do {
+            return try await writer.read(body)
+        } catch {
+            throw Self.storeError(error, what)
+        }
+    }
+
+    /// Runs `body` in one `BEGIN IMMEDIATE` transaction: it takes the write lock before reading, so the
+    /// versions it compares cannot change under it, and it commits all or nothing.
+    private func write<T: Sendable>(
+        _ what: String,
+        _ body: @escaping @Sendable (Database) throws -> T
+    )
+        async throws(StoreError) -> T
+    {
+        do {
+            return try await writer.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+                return result!
+            }
+        } catch {
+            throw Self.storeError(error, what)
+        }
+    }
+
+    private static func storeError(_ error: any Error, _ what: String) -> StoreError {
+        switch error {
+        case let error as StoreError: error
+        case let error as DatabaseError: .storageFailure("\(what): \(error.description)")
+        default: .storageFailure("\(what): \(error)")
+        }
+    }
+}

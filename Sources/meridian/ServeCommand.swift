@@ -1,0 +1,141 @@
+import ArgumentParser
+import CloudAPI
+import ControlPlane
+import Foundation
+import Hummingbird
+import Logging
+import Metrics
+import Persistence
+import Prometheus
+import ServiceLifecycle
+import UnixSignals
+
+/// `meridian serve`: the cloud's RPC API on a local address.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the cloud's RPC API (VPC 2016-04-28, CEN 2017-09-12) with both signature schemes.",
+        discussion: """
+            Without --access-key (or MERIDIAN_ACCESS_KEYS=ID:SECRET,...) the server creates one key pair on \
+            first start, stores it next to the database and prints it. GET /health answers without a \
+            signature; GET /metrics serves Prometheus metrics. SIGTERM or SIGINT stops the server gracefully.
+            """
+    )
+
+    @Option(help: "Address to listen on (loopback unless told otherwise).")
+    var host = "127.0.0.1"
+
+    @Option(help: "TCP port to listen on.")
+    var port = 8080
+
+    @Option(help: "Database path; ':memory:' keeps everything in memory.")
+    var db = "meridian.db"
+
+    @Option(help: "PostgreSQL URL (several replicas sharing one database).")
+    var postgres: String?
+
+    @Option(name: .customLong("access-key"), help: "An access key pair ID:SECRET (repeatable).")
+    var accessKeys: [String] = []
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel = "info"
+
+    func validate() throws {
+        guard (0...65535).contains(port) else {
+            throw ValidationError("Please give a --port from 0 to 65535 (got \(port)).")
+        }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError(
+                "Please give a --log-level of trace, debug, info, notice, warning, error or critical (got '\(logLevel)')."
+            )
+        }
+        if postgres != nil {
+            throw ValidationError(
+                "--postgres is not available in this build yet: the PostgreSQL store is not merged. Use --db PATH."
+            )
+        }
+        for key in accessKeys {
+            do { _ = try AccessKey(parsing: key, source: "--access-key") } catch {
+                throw ValidationError(error.description)
+            }
+        }
+    }
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "meridian.serve")
+        let prometheus = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: prometheus))
+
+        let resources: any ResourceStore = try SQLiteStore(path: db == ":memory:" ? SQLiteStore.inMemory : db)
+        let keys = try await loadAccessKeys(store: resources, logger: logger)
+        let controlPlane = try await ControlPlane(store: ResourceStoreStateStore(store: resources))
+        var registry = ActionRegistry()
+        CloudActions.register(into: &registry, controlPlane: controlPlane)
+        let service = RPCService(
+            registry: registry,
+            accessKeys: StaticAccessKeyStore(keys),
+            idempotencyRecords: StoreIdempotencyRecords(resources),
+            logger: Logger(label: "meridian.api")
+        )
+        let router = CloudAPIRouter.make(service: service, metrics: { prometheus.emitToString() })
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: port), serverName: "meridian"),
+            onServerRunning: { channel in
+                logger.notice(
+                    "listening",
+                    metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? "?")", "db": "\(db)"]
+                )
+            },
+            logger: Logger(label: "meridian.http")
+        )
+        let group = ServiceGroup(
+            configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        )
+        try await group.run()
+    }
+
+    /// Keys from `--access-key` and `MERIDIAN_ACCESS_KEYS`; otherwise the keys kept in the database, one pair
+    /// created (and printed) on first start.
+    private func loadAccessKeys(store: any ResourceStore, logger: Logger) async throws -> [CloudAPI.AccessKey] {
+        var keys: [CloudAPI.AccessKey] = []
+        for text in accessKeys { keys.append(try CloudAPI.AccessKey(parsing: text, source: "--access-key")) }
+        if let env = ProcessInfo.processInfo.environment["MERIDIAN_ACCESS_KEYS"], !env.isEmpty {
+            for text in env.split(separator: ",") {
+                do {
+                    keys.append(try CloudAPI.AccessKey(parsing: String(text), source: "MERIDIAN_ACCESS_KEYS"))
+                } catch {
+                    throw ValidationError(error.description)
+                }
+            }
+        }
+        if !keys.isEmpty { return keys }
+
+        let stored = try await store.accessKeys()
+        if !stored.isEmpty {
+            logger.notice("using stored access keys", metadata: ["db": "\(db)", "ids": "\(stored.map(\.id))"])
+            return stored.map { CloudAPI.AccessKey(id: $0.id, secret: $0.secret) }
+        }
+        var random = SystemRandomNumberGenerator()
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+        func draw(_ count: Int) -> String {
+            String((0..<count).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] })
+        }
+        let key = CloudAPI.AccessKey(id: "LTAI" + draw(20), secret: draw(30))
+        try await store.createAccessKey(Persistence.AccessKey(id: key.id, secret: key.secret, createdAt: Date()))
+        let notice = """
+            Created access key pair (stored in \(db == ":memory:" ? "memory only" : db)):
+              AccessKeyId:     \(key.id)
+              AccessKeySecret: \(key.secret)
+
+            """
+        FileHandle.standardOutput.write(Data(notice.utf8))
+        return [key]
+    }
+}

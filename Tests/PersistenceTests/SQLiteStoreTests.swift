@@ -1,0 +1,71 @@
+import Foundation
+import Persistence
+import Testing
+
+/// What only the SQLite store does: files, migrations, several processes on one file.
+struct SQLiteStoreTests {
+    @Test func schemaIsMigratedOnceByNameAndReopenedWithoutChange() async throws {
+        let directory = try TemporaryDirectory(prefix: "meridian-sqlite")
+        defer { directory.remove() }
+        let path = directory.path + "/meridian.db"
+        let first = try SQLiteStore(path: path)
+        try await first.commit(WriteBatch([.create(kind: "Vpc", id: "vpc-1", regionID: "r", document: document([:]))]))
+        #expect(try await first.appliedMigrations() == ["v1 resources, change log, idempotency records, access keys"])
+        let reopened = try SQLiteStore(path: path)
+        #expect(try await reopened.appliedMigrations() == first.appliedMigrations())
+        #expect(try await reopened.get(kind: "Vpc", id: "vpc-1")?.version == 1)
+    }
+
+    @Test func twoStoresOnOneFileSeeEachOthersWrites() async throws {
+        let directory = try TemporaryDirectory(prefix: "meridian-sqlite")
+        defer { directory.remove() }
+        let path = directory.path + "/meridian.db"
+        let writer = try SQLiteStore(path: path)
+        let reader = try SQLiteStore(path: path, pollInterval: .milliseconds(100))
+        let start = try await reader.latestChangeSequence()
+        let seen = Task { () async throws -> ChangeRecord? in
+            for try await change in reader.watchChanges(after: start, pollInterval: .seconds(60)) { return change }
+            return nil
+        }
+        try await Task.sleep(for: .milliseconds(50))
+        try await writer.commit(WriteBatch([.create(kind: "Vpc", id: "vpc-1", regionID: "r", document: document([:]))]))
+        let change = try await withTimeout(seconds: 1) { try await seen.value }
+        #expect(change?.id == "vpc-1")
+        // Optimistic concurrency holds across the two connections too.
+        try await reader.commit(
+            WriteBatch([.update(kind: "Vpc", id: "vpc-1", document: document(["a": "b"]), expectedVersion: 1)])
+        )
+        await #expect(throws: StoreError.conflict(kind: "Vpc", id: "vpc-1", expected: 1, actual: 2)) {
+            try await writer.commit(
+                WriteBatch([.update(kind: "Vpc", id: "vpc-1", document: document([:]), expectedVersion: 1)])
+            )
+        }
+    }
+
+    @Test func unopenableFileIsAStorageFailureNamingThePath() async throws {
+        do {
+            _ = try SQLiteStore(path: "/nonexistent-directory/meridian.db")
+            Issue.record("opened a database in a directory that does not exist")
+        } catch {
+            guard case .storageFailure(let message) = error else {
+                Issue.record("expected storageFailure, got \(error)")
+                return
+            }
+            #expect(message.hasPrefix("opening SQLite database '/nonexistent-directory/meridian.db'"), "\(message)")
+        }
+    }
+}
+
+/// The test harness itself: without PostgreSQL, the tests that need it fail and say what to do.
+struct PostgresTestServerTests {
+    @Test func missingServerBinariesFailWithAClearMessage() throws {
+        do {
+            _ = try PostgresTestServer.start(binDirectory: "/nonexistent/postgresql/bin")
+            Issue.record("started a server from a directory that does not exist")
+        } catch {
+            let message = "\(error)"
+            #expect(message.contains("PostgreSQL server binaries not found at /nonexistent/postgresql/bin"))
+            #expect(message.contains("run scripts/test.sh"))
+        }
+    }
+}
