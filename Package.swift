@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "Reachability", targets: ["Reachability"]),
         .library(name: "MeridianTestSupport", targets: ["MeridianTestSupport"]),
         .library(name: "TopologyFile", targets: ["TopologyFile"]),
+        .library(name: "ESP", targets: ["ESP"]),
         .library(name: "CloudAPI", targets: ["CloudAPI"]),
         .library(name: "ControlPlane", targets: ["ControlPlane"]),
         .library(name: "Persistence", targets: ["Persistence"]),
@@ -84,8 +85,23 @@ let package = Package(
         .testTarget(name: "IPsecCryptoTests", dependencies: ["IPsecCrypto"], swiftSettings: strictSettings),
         .target(name: "IKEv2", dependencies: ["IPAddressing", "IPsecCrypto"], swiftSettings: strictSettings),
         .testTarget(name: "IKEv2Tests", dependencies: ["IKEv2"], swiftSettings: strictSettings),
-        .target(name: "ESP", dependencies: ["IPAddressing", "IPsecCrypto"], swiftSettings: strictSettings),
-        .testTarget(name: "ESPTests", dependencies: ["ESP"], swiftSettings: strictSettings),
+        // ESP's per-packet ciphers: OpenSSL's libcrypto (EVP) through a header-only shim, so seal/open work in
+        // caller-provided buffers with no allocation (swift-crypto's AEAD API returns new Data per call).
+        .systemLibrary(name: "CESPCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .target(name: "ESP", dependencies: ["IPAddressing", "IPsecCrypto", "CESPCrypto"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "ESPTests",
+            dependencies: [
+                "ESP", "CESPCrypto",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: Layer 2: data plane (TUN, UDP 500/4500, threads; I/O behind protocols with in-memory doubles)
+        .target(name: "DataPlane", dependencies: ["ESP", "IKEv2", "IPAddressing", "IPsecCrypto"], swiftSettings: strictSettings),
+        .testTarget(name: "DataPlaneTests", dependencies: ["DataPlane"], swiftSettings: strictSettings),
 
         // MARK: Layer 2: topology files (YAML with names, errors with file, line and field)
         .target(
@@ -173,6 +189,7 @@ let package = Package(
                 "CloudAPI",
                 "ControlPlane",
                 "Persistence",
+                "DataPlane", "IKEv2", "IPsecCrypto", "ESP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

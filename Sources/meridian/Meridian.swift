@@ -19,6 +19,7 @@ struct Meridian: AsyncParsableCommand {
             Trace.self,
             Matrix.self,
             ServeCommand.self,
+            Tunnel.self,
         ]
     )
 

@@ -1,8 +1,0 @@
-import ESP
-import Testing
-
-struct ESPModuleTests {
-    @Test func moduleLinks() {
-        #expect(String(describing: ESP.self) == "ESP")
-    }
-}
