@@ -23,6 +23,8 @@ let package = Package(
         .library(name: "Reachability", targets: ["Reachability"]),
         .library(name: "MeridianTestSupport", targets: ["MeridianTestSupport"]),
         .library(name: "TopologyFile", targets: ["TopologyFile"]),
+        .library(name: "IPsecCrypto", targets: ["IPsecCrypto"]),
+        .library(name: "IKEv2", targets: ["IKEv2"]),
         .library(name: "ESP", targets: ["ESP"]),
         .library(name: "CloudAPI", targets: ["CloudAPI"]),
         .library(name: "ControlPlane", targets: ["ControlPlane"]),

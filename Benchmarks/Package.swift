@@ -42,6 +42,17 @@ let package = Package(
             path: "Benchmarks/ESPBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "IKEv2Benchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "IPAddressing", package: "Meridian"),
+                .product(name: "IPsecCrypto", package: "Meridian"),
+                .product(name: "IKEv2", package: "Meridian"),
+            ],
+            path: "Benchmarks/IKEv2Benchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
