@@ -17,6 +17,27 @@ struct _IKESAContext {
     var receiveProtection: SKProtection { SKProtection(suite: suite, keys: keys, senderIsInitiator: !weAreInitiator) }
 }
 
+extension _IKESAContext {
+    /// The context of the IKE SA that replaces this one (RFC 7296 §2.18): SKEYSEED from this SA's SK_d and the new
+    /// shared secret and nonces, then the §2.14 keys for the new SPIs.
+    func rekeyed(
+        suite: IKESuite, sharedSecret: [UInt8], nonceI: [UInt8], nonceR: [UInt8], spiI: UInt64, spiR: UInt64,
+        weAreInitiator: Bool
+    ) -> _IKESAContext {
+        let skeyseed = KeyDerivation.skeyseed(
+            prf: suite.prf,
+            sharedSecret: sharedSecret,
+            nonceI: nonceI,
+            nonceR: nonceR,
+            rekeying: (self.suite.prf, keys.d)
+        )
+        let keys = KeyDerivation.ikeSAKeys(
+            suite: suite, skeyseed: skeyseed, nonceI: nonceI, nonceR: nonceR, spiI: spiI, spiR: spiR
+        )
+        return _IKESAContext(spiI: spiI, spiR: spiR, weAreInitiator: weAreInitiator, suite: suite, keys: keys)
+    }
+}
+
 /// A Child SA known to the IKE SA.
 struct _ChildSA {
     var keys: ChildSAKeys
@@ -858,23 +879,11 @@ public struct IKESAStateMachine: Sendable {
                 let shared = try? ke.sharedSecret(with: data)
             else { return [.log("IKE SA rekey response unusable")] }
             let peerSPI = sa[0].spi.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-            let skeyseed = KeyDerivation.skeyseed(
-                prf: suite.prf,
-                sharedSecret: shared,
-                nonceI: nonce,
-                nonceR: peerNonce,
-                rekeying: (old.suite.prf, old.keys.d)
-            )
-            let keys = KeyDerivation.ikeSAKeys(
-                suite: suite,
-                skeyseed: skeyseed,
-                nonceI: nonce,
-                nonceR: peerNonce,
-                spiI: newSPI,
-                spiR: peerSPI
-            )
             retiring = old
-            current = _IKESAContext(spiI: newSPI, spiR: peerSPI, weAreInitiator: true, suite: suite, keys: keys)
+            current = old.rekeyed(
+                suite: suite, sharedSecret: shared, nonceI: nonce, nonceR: peerNonce, spiI: newSPI, spiR: peerSPI,
+                weAreInitiator: true
+            )
             establishedAt = now
             // Delete the old IKE SA on the old SA (RFC 7296 §1.3.2).
             var actions: [IKEAction] = [.log("IKE SA rekeyed: \(suite), SPIs \(hex64(newSPI))_i \(hex64(peerSPI))_r")]
@@ -1238,24 +1247,12 @@ public struct IKESAStateMachine: Sendable {
             .keyExchange(group: suite.group.rawValue, data: ke.publicValue),
         ]
         let actions = respond(.createChildSA, messageID: messageID, payloads: reply, retiring: false, rng: &rng)
-        let skeyseed = KeyDerivation.skeyseed(
-            prf: suite.prf,
-            sharedSecret: shared,
-            nonceI: peerNonce,
-            nonceR: nonce,
-            rekeying: (old.suite.prf, old.keys.d)
-        )
-        let keys = KeyDerivation.ikeSAKeys(
-            suite: suite,
-            skeyseed: skeyseed,
-            nonceI: peerNonce,
-            nonceR: nonce,
-            spiI: peerSPI,
-            spiR: mySPI
-        )
         // The old SA stays until the peer deletes it; responses to its retransmissions come from `retiring`.
         retiring = current
-        current = _IKESAContext(spiI: peerSPI, spiR: mySPI, weAreInitiator: false, suite: suite, keys: keys)
+        current = old.rekeyed(
+            suite: suite, sharedSecret: shared, nonceI: peerNonce, nonceR: nonce, spiI: peerSPI, spiR: mySPI,
+            weAreInitiator: false
+        )
         establishedAt = now
         return actions + [.log("IKE SA rekeyed by peer: \(suite), SPIs \(hex64(peerSPI))_i \(hex64(mySPI))_r")]
     }
