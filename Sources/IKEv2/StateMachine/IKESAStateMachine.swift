@@ -21,7 +21,12 @@ extension _IKESAContext {
     /// The context of the IKE SA that replaces this one (RFC 7296 §2.18): SKEYSEED from this SA's SK_d and the new
     /// shared secret and nonces, then the §2.14 keys for the new SPIs.
     func rekeyed(
-        suite: IKESuite, sharedSecret: [UInt8], nonceI: [UInt8], nonceR: [UInt8], spiI: UInt64, spiR: UInt64,
+        suite: IKESuite,
+        sharedSecret: [UInt8],
+        nonceI: [UInt8],
+        nonceR: [UInt8],
+        spiI: UInt64,
+        spiR: UInt64,
         weAreInitiator: Bool
     ) -> _IKESAContext {
         let skeyseed = KeyDerivation.skeyseed(
@@ -32,7 +37,12 @@ extension _IKESAContext {
             rekeying: (self.suite.prf, keys.d)
         )
         let keys = KeyDerivation.ikeSAKeys(
-            suite: suite, skeyseed: skeyseed, nonceI: nonceI, nonceR: nonceR, spiI: spiI, spiR: spiR
+            suite: suite,
+            skeyseed: skeyseed,
+            nonceI: nonceI,
+            nonceR: nonceR,
+            spiI: spiI,
+            spiR: spiR
         )
         return _IKESAContext(spiI: spiI, spiR: spiR, weAreInitiator: weAreInitiator, suite: suite, keys: keys)
     }
@@ -175,7 +185,8 @@ public struct IKESAStateMachine: Sendable {
             actions.append(.log("retransmission \(out.retransmits) of message \(out.messageID)"))
         }
         if state == .established && now >= establishedAt + Double(configuration.ikeLifetime.hardSeconds) {
-            return actions + close(reason: "IKE SA reached its hard lifetime of \(configuration.ikeLifetime.hardSeconds) s")
+            return actions
+                + close(reason: "IKE SA reached its hard lifetime of \(configuration.ikeLifetime.hardSeconds) s")
         }
         if state == .established {
             // Child SAs past their hard lifetime go now, rekeyed or not (RFC 4301 §4.4.2.1).
@@ -191,7 +202,10 @@ public struct IKESAStateMachine: Sendable {
                 actions += sendRequest(
                     .informational,
                     payloads: [.delete(DeleteRepr(protocolID: SecurityProtocol.esp.rawValue, spiSize: 4, spis: spis))],
-                    pending: .deleteChild(inboundSPI: expired[0].keys.inboundSPI), now: now, rng: &rng)
+                    pending: .deleteChild(inboundSPI: expired[0].keys.inboundSPI),
+                    now: now,
+                    rng: &rng
+                )
             }
         }
         if state == .established && outstanding == nil {
@@ -881,7 +895,12 @@ public struct IKESAStateMachine: Sendable {
             let peerSPI = sa[0].spi.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
             retiring = old
             current = old.rekeyed(
-                suite: suite, sharedSecret: shared, nonceI: nonce, nonceR: peerNonce, spiI: newSPI, spiR: peerSPI,
+                suite: suite,
+                sharedSecret: shared,
+                nonceI: nonce,
+                nonceR: peerNonce,
+                spiI: newSPI,
+                spiR: peerSPI,
                 weAreInitiator: true
             )
             establishedAt = now
@@ -961,14 +980,7 @@ public struct IKESAStateMachine: Sendable {
     ) -> [IKEAction] {
         guard let ctx = current else { return [] }
         guard let idi = p.identificationInitiator, let (method, authData) = p.authentication else {
-            return respond(
-                .ikeAuth,
-                messageID: messageID,
-                payloads: [.notify(NotifyRepr(.invalidSyntax))],
-                retiring: false,
-                rng: &rng
-            )
-                + [.notifySent(.invalidSyntax, exchange: .ikeAuth)]
+            return respondWithError(NotifyRepr(.invalidSyntax), in: .ikeAuth, messageID: messageID, rng: &rng)
                 + close(reason: "IKE_AUTH request lacks IDi or AUTH")
         }
         let expected = KeyDerivation.sharedKeyAuthentication(
@@ -984,14 +996,7 @@ public struct IKESAStateMachine: Sendable {
                 idi != configuration.remoteID
                 ? "peer identity '\(idi)' is not the configured '\(configuration.remoteID)'"
                 : "pre-shared key MAC mismatched"
-            return respond(
-                .ikeAuth,
-                messageID: messageID,
-                payloads: [.notify(NotifyRepr(.authenticationFailed))],
-                retiring: false,
-                rng: &rng
-            )
-                + [.notifySent(.authenticationFailed, exchange: .ikeAuth)]
+            return respondWithError(NotifyRepr(.authenticationFailed), in: .ikeAuth, messageID: messageID, rng: &rng)
                 + close(reason: "authentication of '\(idi)' failed: \(why)")
         }
         let myAuth = KeyDerivation.sharedKeyAuthentication(
@@ -1092,26 +1097,17 @@ public struct IKESAStateMachine: Sendable {
         if let rekey = p.notifies(.rekeySA).first {
             let spi = rekey.spi.count == 4 ? rekey.spi.reduce(0) { $0 << 8 | UInt32($1) } : 0
             guard let c = children.first(where: { $0.keys.outboundSPI == spi }) else {
-                return respond(
-                    .createChildSA,
+                return respondWithError(
+                    NotifyRepr(.childSANotFound, protocolID: 3, spi: rekey.spi),
+                    in: .createChildSA,
                     messageID: messageID,
-                    payloads: [.notify(NotifyRepr(.childSANotFound, protocolID: 3, spi: rekey.spi))],
-                    retiring: false,
                     rng: &rng
                 )
-                    + [.notifySent(.childSANotFound, exchange: .createChildSA)]
             }
             oldChild = c
         }
         guard let peerNonce = p.nonce else {
-            return respond(
-                .createChildSA,
-                messageID: messageID,
-                payloads: [.notify(NotifyRepr(.invalidSyntax))],
-                retiring: false,
-                rng: &rng
-            )
-                + [.notifySent(.invalidSyntax, exchange: .createChildSA)]
+            return respondWithError(NotifyRepr(.invalidSyntax), in: .createChildSA, messageID: messageID, rng: &rng)
         }
         switch selectChild(p, requireGroup: true) {
         case .failure(let notify, let why):
@@ -1119,27 +1115,19 @@ public struct IKESAStateMachine: Sendable {
             if notify == .invalidKEPayload, let g = configuration.childProposals.first?.groups.first {
                 data = be16(g.rawValue)
             }
-            return respond(
-                .createChildSA,
-                messageID: messageID,
-                payloads: [.notify(NotifyRepr(notify, data: data))],
-                retiring: false,
-                rng: &rng
-            )
-                + [.notifySent(notify, exchange: .createChildSA), .log("CREATE_CHILD_SA refused: \(why)")]
+            return respondWithError(NotifyRepr(notify, data: data), in: .createChildSA, messageID: messageID, rng: &rng)
+                + [.log("CREATE_CHILD_SA refused: \(why)")]
         case .success(let suite, let outSPI, let tsi, let tsr, let number):
             var shared: [UInt8]? = nil
             var kePayload: [Payload] = []
             if let g = suite.group {
                 guard let (kg, data) = p.keyExchange, kg == g.rawValue else {
-                    return respond(
-                        .createChildSA,
+                    return respondWithError(
+                        NotifyRepr(.invalidKEPayload, data: be16(g.rawValue)),
+                        in: .createChildSA,
                         messageID: messageID,
-                        payloads: [.notify(NotifyRepr(.invalidKEPayload, data: be16(g.rawValue)))],
-                        retiring: false,
                         rng: &rng
                     )
-                        + [.notifySent(.invalidKEPayload, exchange: .createChildSA)]
                 }
                 let ke = KeyExchangePrivateKey(group: g, using: &rng)
                 guard let s = try? ke.sharedSecret(with: data) else {
@@ -1190,14 +1178,7 @@ public struct IKESAStateMachine: Sendable {
         guard let old = current, let offers = p.securityAssociation, let peerNonce = p.nonce,
             let (keGroup, keData) = p.keyExchange
         else {
-            return respond(
-                .createChildSA,
-                messageID: messageID,
-                payloads: [.notify(NotifyRepr(.invalidSyntax))],
-                retiring: false,
-                rng: &rng
-            )
-                + [.notifySent(.invalidSyntax, exchange: .createChildSA)]
+            return respondWithError(NotifyRepr(.invalidSyntax), in: .createChildSA, messageID: messageID, rng: &rng)
         }
         var chosen: (IKESuite, ProposalRepr)?
         search: for mine in configuration.ikeProposals {
@@ -1209,24 +1190,15 @@ public struct IKESAStateMachine: Sendable {
             }
         }
         guard let (suite, offer) = chosen else {
-            return respond(
-                .createChildSA,
-                messageID: messageID,
-                payloads: [.notify(NotifyRepr(.noProposalChosen))],
-                retiring: false,
-                rng: &rng
-            )
-                + [.notifySent(.noProposalChosen, exchange: .createChildSA)]
+            return respondWithError(NotifyRepr(.noProposalChosen), in: .createChildSA, messageID: messageID, rng: &rng)
         }
         guard suite.group.rawValue == keGroup else {
-            return respond(
-                .createChildSA,
+            return respondWithError(
+                NotifyRepr(.invalidKEPayload, data: be16(suite.group.rawValue)),
+                in: .createChildSA,
                 messageID: messageID,
-                payloads: [.notify(NotifyRepr(.invalidKEPayload, data: be16(suite.group.rawValue)))],
-                retiring: false,
                 rng: &rng
             )
-                + [.notifySent(.invalidKEPayload, exchange: .createChildSA)]
         }
         let ke = KeyExchangePrivateKey(group: suite.group, using: &rng)
         guard let shared = try? ke.sharedSecret(with: keData) else {
@@ -1250,7 +1222,12 @@ public struct IKESAStateMachine: Sendable {
         // The old SA stays until the peer deletes it; responses to its retransmissions come from `retiring`.
         retiring = current
         current = old.rekeyed(
-            suite: suite, sharedSecret: shared, nonceI: peerNonce, nonceR: nonce, spiI: peerSPI, spiR: mySPI,
+            suite: suite,
+            sharedSecret: shared,
+            nonceI: peerNonce,
+            nonceR: nonce,
+            spiI: peerSPI,
+            spiR: mySPI,
             weAreInitiator: false
         )
         establishedAt = now
@@ -1406,6 +1383,17 @@ public struct IKESAStateMachine: Sendable {
         ctx.nextRequestID &+= 1
         if onRetiring { retiring = ctx } else { current = ctx }
         return [.send(OutgoingDatagram(message: bytes, localPort: localPort, remote: remote))]
+    }
+
+    /// Answers a request with one error notification (RFC 7296 §2.21) and records that it was sent.
+    mutating func respondWithError(
+        _ notify: NotifyRepr,
+        in exchange: ExchangeType,
+        messageID: UInt32,
+        rng: inout some RandomNumberGenerator
+    ) -> [IKEAction] {
+        respond(exchange, messageID: messageID, payloads: [.notify(notify)], retiring: false, rng: &rng)
+            + [.notifySent(notify.type, exchange: exchange)]
     }
 
     mutating func respond(
