@@ -40,6 +40,21 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
+    @Option(
+        name: .customLong("quota"),
+        help: "Raise or lower a quota, NAME=VALUE (repeatable), e.g. vpcs-per-region=1000."
+    )
+    var quotaSettings: [String] = []
+
+    /// The quotas after `--quota` settings.
+    func quotas() throws -> Quotas {
+        var quotas = Quotas()
+        for text in quotaSettings {
+            do { try quotas.apply(setting: text, source: "--quota") } catch { throw ValidationError(error.description) }
+        }
+        return quotas
+    }
+
     func validate() throws {
         guard (0...65535).contains(port) else {
             throw ValidationError("Please give a --port from 0 to 65535 (got \(port)).")
@@ -54,6 +69,7 @@ struct ServeCommand: AsyncParsableCommand {
                 "--postgres is not available in this build yet: the PostgreSQL store is not merged. Use --db PATH."
             )
         }
+        _ = try quotas()
         for key in accessKeys {
             do { _ = try AccessKey(parsing: key, source: "--access-key") } catch {
                 throw ValidationError(error.description)
@@ -74,7 +90,7 @@ struct ServeCommand: AsyncParsableCommand {
 
         let resources: any ResourceStore = try SQLiteStore(path: db == ":memory:" ? SQLiteStore.inMemory : db)
         let keys = try await loadAccessKeys(store: resources, logger: logger)
-        let controlPlane = try await ControlPlane(store: ResourceStoreStateStore(store: resources))
+        let controlPlane = try await ControlPlane(store: ResourceStoreStateStore(store: resources), quotas: quotas())
         var registry = ActionRegistry()
         CloudActions.register(into: &registry, controlPlane: controlPlane)
         let service = RPCService(

@@ -1,0 +1,319 @@
+"""The API's speed side by side with moto (the AWS emulator LocalStack is built on), in one run.
+
+Both servers run on loopback and are driven the same way: one keep-alive HTTP session (requests), one
+request at a time, each request signed the way its cloud requires (Meridian: signature V2, HMAC-SHA1;
+moto: AWS SigV4, which moto reads to route the request), parameters in a form body. Measured:
+
+* creates per second and per-create latency (p50, p99) of VPCs, VPN gateways, customer gateways and
+  IPsec/VPN connections;
+* listing 1,000 VPCs and 1,000 route tables, every page, with each API's largest page
+  (Meridian PageSize=50; EC2 MaxResults=1000);
+* with --memory N: the resident memory of `meridian serve` holding N VPCs (each with its route table and
+  system routes), read from /proc after they were created.
+
+Usage (Benchmarks/api/run.sh builds and installs what this needs):
+    python moto_vs_meridian.py --meridian-bin PATH --moto-server PATH [--count 1000] [--memory 100000]
+"""
+import argparse
+import base64
+import datetime
+import hashlib
+import hmac
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from xml.etree import ElementTree
+
+import requests
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+
+REGION_ALI = "cn-hangzhou"
+REGION_AWS = "us-east-1"
+AK, SK = "benchAK", "benchSecret"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_up(url, process, what):
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            sys.exit(f"{what} exited with {process.returncode} before answering")
+        try:
+            requests.get(url, timeout=1)
+            return
+        except requests.RequestException:
+            time.sleep(0.1)
+    sys.exit(f"{what} did not answer {url} within 60 s")
+
+
+def stop(process):
+    """Stops a server this script started, by its PID."""
+    if process.poll() is None:
+        os.kill(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.kill(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def rss_mib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+class Meridian:
+    """Signature V2 (reference §1.3), form body."""
+
+    name = "meridian"
+
+    def __init__(self, endpoint):
+        self.url = f"http://{endpoint}/"
+        self.session = requests.Session()
+
+    def call(self, action, version="2016-04-28", **params):
+        p = {
+            "Action": action, "Version": version, "Format": "JSON", "AccessKeyId": AK,
+            "SignatureMethod": "HMAC-SHA1", "SignatureVersion": "1.0", "SignatureNonce": uuid.uuid4().hex,
+            "Timestamp": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "RegionId": REGION_ALI, **{k: str(v) for k, v in params.items()},
+        }
+        enc = lambda s: urllib.parse.quote(s, safe="-_.~")
+        canonical = "&".join(f"{enc(k)}={enc(v)}" for k, v in sorted(p.items()))
+        to_sign = f"POST&%2F&{enc(canonical)}"
+        p["Signature"] = base64.b64encode(hmac.new((SK + "&").encode(), to_sign.encode(), hashlib.sha1).digest())
+        r = self.session.post(self.url, data=p, headers={"Content-Type": "application/x-www-form-urlencoded"})
+        body = r.json()
+        if r.status_code != 200:
+            raise RuntimeError(f"meridian {action}: HTTP {r.status_code} {body.get('Code')}: {body.get('Message')}")
+        return body
+
+    def create(self, kind, i, made):
+        if kind == "vpc":
+            made["vpc"].append(self.call("CreateVpc", CidrBlock="10.0.0.0/16", VpcName=f"vpc-{i}")["VpcId"])
+        elif kind == "vpn-gateway":
+            made["gw"].append(self.call("CreateVpnGateway", VpcId=made["vpc"][i], Bandwidth=10)["VpnGatewayId"])
+        elif kind == "customer-gateway":
+            made["cgw"].append(self.call("CreateCustomerGateway", IpAddress=public_ip(i))["CustomerGatewayId"])
+        elif kind == "vpn-connection":
+            self.call("CreateVpnConnection", VpnGatewayId=made["gw"][i], CustomerGatewayId=made["cgw"][i],
+                      LocalSubnet="10.0.0.0/16", RemoteSubnet="172.16.0.0/16")
+
+    def list_all(self, what):
+        action, key, inner = {"vpcs": ("DescribeVpcs", "Vpcs", "Vpc"),
+                              "route-tables": ("DescribeRouteTableList", "RouterTableList", "RouterTableListType")}[what]
+        seen, page, requests_made = 0, 1, 0
+        while True:
+            body = self.call(action, PageNumber=page, PageSize=50)
+            requests_made += 1
+            items = body[key][inner]
+            seen += len(items)
+            if not items or seen >= body["TotalCount"]:
+                return seen, requests_made
+            page += 1
+
+
+class Moto:
+    """AWS SigV4 (botocore's signer), form body, EC2 Query API."""
+
+    name = "moto"
+
+    def __init__(self, endpoint):
+        self.url = f"http://{endpoint}/"
+        self.session = requests.Session()
+        self.signer = SigV4Auth(Credentials("testing", "testing"), "ec2", REGION_AWS)
+
+    def call(self, action, **params):
+        body = urllib.parse.urlencode({"Action": action, "Version": "2016-11-15", **params})
+        request = AWSRequest(method="POST", url=self.url, data=body,
+                             headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"})
+        self.signer.add_auth(request)
+        r = self.session.post(self.url, data=body, headers=dict(request.headers))
+        if r.status_code != 200:
+            raise RuntimeError(f"moto {action}: HTTP {r.status_code}: {r.text[:300]}")
+        return r.text
+
+    @staticmethod
+    def field(xml, tag):
+        start = xml.index(f"<{tag}>") + len(tag) + 2
+        return xml[start:xml.index(f"</{tag}>", start)]
+
+    def create(self, kind, i, made):
+        if kind == "vpc":
+            made["vpc"].append(self.field(self.call("CreateVpc", CidrBlock="10.0.0.0/16"), "vpcId"))
+        elif kind == "vpn-gateway":
+            made["gw"].append(self.field(self.call("CreateVpnGateway", Type="ipsec.1"), "vpnGatewayId"))
+        elif kind == "customer-gateway":
+            xml = self.call("CreateCustomerGateway", Type="ipsec.1", BgpAsn="65000", IpAddress=public_ip(i))
+            made["cgw"].append(self.field(xml, "customerGatewayId"))
+        elif kind == "vpn-connection":
+            self.call("CreateVpnConnection", Type="ipsec.1", VpnGatewayId=made["gw"][i],
+                      CustomerGatewayId=made["cgw"][i])
+
+    def list_all(self, what):
+        action, set_tag = {"vpcs": ("DescribeVpcs", "vpcSet"), "route-tables": ("DescribeRouteTables", "routeTableSet")}[what]
+        seen, token, requests_made = 0, None, 0
+        while True:
+            params = {"MaxResults": 1000}
+            if token:
+                params["NextToken"] = token
+            xml = self.call(action, **params)
+            requests_made += 1
+            root = ElementTree.fromstring(xml)
+            seen += len(root.findall(f"./{{*}}{set_tag}/{{*}}item"))
+            token = self.field(xml, "nextToken") if "<nextToken>" in xml else None
+            if not token:
+                return seen, requests_made
+
+
+def public_ip(i):
+    """Distinct documentation addresses (never contacted: a customer gateway's IP is only data here)."""
+    block = ("198.51.100", "203.0.113")[i // 254 % 2]
+    return f"{block}.{i % 254 + 1}"
+
+
+def percentile(values, p):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def measure_creates(client, count, connections):
+    made = {"vpc": [], "gw": [], "cgw": []}
+    out = {}
+    for kind, n in (("vpc", count), ("vpn-gateway", connections), ("customer-gateway", connections),
+                    ("vpn-connection", connections)):
+        latencies = []
+        start = time.perf_counter()
+        for i in range(n):
+            t = time.perf_counter()
+            client.create(kind, i, made)
+            latencies.append(time.perf_counter() - t)
+        total = time.perf_counter() - start
+        out[kind] = {"count": n, "per_second": n / total, "p50_ms": percentile(latencies, 50) * 1000,
+                     "p99_ms": percentile(latencies, 99) * 1000}
+    return out
+
+
+def measure_listing(client, what, expected):
+    times, seen, pages = [], 0, 0
+    for _ in range(5):
+        start = time.perf_counter()
+        seen, pages = client.list_all(what)
+        times.append(time.perf_counter() - start)
+    if seen < expected:
+        raise RuntimeError(f"{client.name} listed {seen} {what}, expected at least {expected}")
+    return {"objects": seen, "requests": pages, "median_ms": statistics.median(times) * 1000}
+
+
+def memory_run(binary, vpcs, workers=4):
+    port = free_port()
+    with tempfile.TemporaryDirectory() as tmp:
+        process = subprocess.Popen(
+            [binary, "serve", "--port", str(port), "--db", os.path.join(tmp, "m.db"), "--access-key", f"{AK}:{SK}",
+             "--quota", f"vpcs-per-region={vpcs}", "--log-level", "error"],
+            stdout=subprocess.DEVNULL)
+        try:
+            wait_until_up(f"http://127.0.0.1:{port}/health", process, "meridian serve")
+            before = rss_mib(process.pid)
+            start = time.perf_counter()
+            clients = [Meridian(f"127.0.0.1:{port}") for _ in range(workers)]
+
+            def work(w):
+                for i in range(w, vpcs, workers):
+                    clients[w].call("CreateVpc", CidrBlock="10.0.0.0/16", VpcName=f"vpc-{i}")
+
+            with ThreadPoolExecutor(workers) as pool:
+                list(pool.map(work, range(workers)))
+            elapsed = time.perf_counter() - start
+            total = clients[0].call("DescribeVpcs", PageSize=1)["TotalCount"]
+            return {"vpcs": total, "rss_mib_before": before, "rss_mib_after": rss_mib(process.pid),
+                    "seconds": elapsed}
+        finally:
+            stop(process)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--meridian-bin", required=True)
+    parser.add_argument("--moto-server", required=True)
+    parser.add_argument("--count", type=int, default=1000, help="VPCs to create (and list); default 1000")
+    parser.add_argument("--connections", type=int, default=500,
+                        help="VPN gateways, customer gateways and connections to create; at most 508 and --count")
+    parser.add_argument("--memory", type=int, default=0, help="also measure meridian's memory with this many VPCs")
+    parser.add_argument("--json", help="write the figures to this file as JSON")
+    args = parser.parse_args()
+    if not 1 <= args.connections <= min(508, args.count):
+        parser.error(f"--connections {args.connections}: use 1 to {min(508, args.count)} "
+                     "(distinct customer gateway addresses in 198.51.100.0/24 and 203.0.113.0/24)")
+
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        m_port, a_port = free_port(), free_port()
+        quotas = [f"vpcs-per-region={args.count}", f"vpn-gateways-per-region={args.connections}",
+                  f"customer-gateways-per-region={args.connections}"]
+        meridian = subprocess.Popen(
+            [args.meridian_bin, "serve", "--port", str(m_port), "--db", os.path.join(tmp, "meridian.db"),
+             "--access-key", f"{AK}:{SK}", "--log-level", "error"] + [a for q in quotas for a in ("--quota", q)],
+            stdout=subprocess.DEVNULL)
+        moto = subprocess.Popen([args.moto_server, "-p", str(a_port)], stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        try:
+            wait_until_up(f"http://127.0.0.1:{m_port}/health", meridian, "meridian serve")
+            wait_until_up(f"http://127.0.0.1:{a_port}/", moto, "moto_server")
+            for client in (Meridian(f"127.0.0.1:{m_port}"), Moto(f"127.0.0.1:{a_port}")):
+                print(f"{client.name}: creating ...", file=sys.stderr)
+                creates = measure_creates(client, args.count, args.connections)
+                print(f"{client.name}: listing ...", file=sys.stderr)
+                listing = {what: measure_listing(client, what, args.count) for what in ("vpcs", "route-tables")}
+                results[client.name] = {"creates": creates, "listing": listing}
+            results["meridian"]["rss_mib"] = rss_mib(meridian.pid)
+            results["moto"]["rss_mib"] = rss_mib(moto.pid)
+        finally:
+            stop(meridian)
+            stop(moto)
+    if args.memory:
+        print(f"meridian: memory with {args.memory} VPCs ...", file=sys.stderr)
+        results["memory"] = memory_run(args.meridian_bin, args.memory)
+
+    m, a = results["meridian"], results["moto"]
+    print(f"{'create':<18}{'meridian/s':>12}{'moto/s':>10}{'ratio':>8}{'meridian p50/p99 ms':>22}{'moto p50/p99 ms':>18}")
+    for kind in m["creates"]:
+        mc, ac = m["creates"][kind], a["creates"][kind]
+        print(f"{kind:<18}{mc['per_second']:>12.0f}{ac['per_second']:>10.0f}{mc['per_second'] / ac['per_second']:>7.1f}x"
+              f"{mc['p50_ms']:>12.2f} / {mc['p99_ms']:<7.2f}{ac['p50_ms']:>9.2f} / {ac['p99_ms']:.2f}")
+    print(f"{'list all':<18}{'meridian ms':>12}{'moto ms':>10}{'ratio':>8}   pages (meridian, moto)")
+    for what in m["listing"]:
+        ml, al = m["listing"][what], a["listing"][what]
+        print(f"{what:<18}{ml['median_ms']:>12.1f}{al['median_ms']:>10.1f}{al['median_ms'] / ml['median_ms']:>7.1f}x"
+              f"   {ml['requests']}, {al['requests']} ({ml['objects']} and {al['objects']} objects)")
+    print(f"resident memory after the run: meridian {m['rss_mib']:.0f} MiB, moto {a['rss_mib']:.0f} MiB")
+    if "memory" in results:
+        r = results["memory"]
+        print(f"meridian holding {r['vpcs']} VPCs: {r['rss_mib_after']:.0f} MiB resident "
+              f"(started at {r['rss_mib_before']:.0f} MiB; created in {r['seconds']:.0f} s)")
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(results, f, indent=2)
+
+
+if __name__ == "__main__":
+    main()
