@@ -1,5 +1,5 @@
 import Foundation
-public import IPAddressing
+import IPAddressing
 import NetworkModel
 
 extension CloudState {
