@@ -17,13 +17,19 @@ struct ECSTests {
         var vpcId: String
         var vSwitchId: String
 
-        static func make(store: any StateStore = InMemoryStateStore(), vSwitchCidr: String = "10.0.1.0/24") async throws -> Lab {
+        static func make(
+            store: any StateStore = InMemoryStateStore(),
+            vSwitchCidr: String = "10.0.1.0/24"
+        ) async throws -> Lab {
             let cp = try await ControlPlaneTests.make(store: store)
             let vpc = try await cp.mutate { s, c throws(ControlPlaneError) in
                 try s.createVPC(.init(regionId: "cn-hangzhou", cidrBlock: "10.0.0.0/16"), c)
             }
             let vSwitch = try await cp.mutate { s, c throws(ControlPlaneError) in
-                try s.createVSwitch(.init(regionId: nil, vpcId: vpc.id, zoneId: "cn-hangzhou-b", cidrBlock: vSwitchCidr), c)
+                try s.createVSwitch(
+                    .init(regionId: nil, vpcId: vpc.id, zoneId: "cn-hangzhou-b", cidrBlock: vSwitchCidr),
+                    c
+                )
             }
             return Lab(cp: cp, vpcId: vpc.id, vSwitchId: vSwitch.id)
         }
@@ -37,15 +43,26 @@ struct ECSTests {
 
         func run(_ groups: [String], ip: String? = nil, amount: Int = 1) async throws -> [ECSInstance] {
             let request = CloudState.RunInstances(
-                regionId: "cn-hangzhou", imageId: "ubuntu_22_04_x64", instanceType: "ecs.g7.large",
-                vSwitchId: vSwitchId, securityGroupIds: groups, privateIpAddress: ip, amount: amount)
+                regionId: "cn-hangzhou",
+                imageId: "ubuntu_22_04_x64",
+                instanceType: "ecs.g7.large",
+                vSwitchId: vSwitchId,
+                securityGroupIds: groups,
+                privateIpAddress: ip,
+                amount: amount
+            )
             return try await cp.mutate { s, c throws(ControlPlaneError) in try s.runInstances(request, c) }
         }
 
         func authorize(_ group: String, _ permissions: [Permission], egress: Bool = false) async throws {
             try await cp.mutate { s, c throws(ControlPlaneError) in
                 try s.authorizeSecurityGroup(
-                    group, direction: egress ? "egress" : "ingress", region: "cn-hangzhou", permissions: permissions, c)
+                    group,
+                    direction: egress ? "egress" : "ingress",
+                    region: "cn-hangzhou",
+                    permissions: permissions,
+                    c
+                )
             }
         }
 
@@ -53,7 +70,13 @@ struct ECSTests {
             let topology = await cp.snapshot.topology
             let analyzer = ReachabilityAnalyzer(RouteEngine(topology))
             return analyzer.trace(
-                Flow(source: from.privateIpAddress, destination: to.privateIpAddress, ipProtocol: .tcp, destinationPort: port))
+                Flow(
+                    source: from.privateIpAddress,
+                    destination: to.privateIpAddress,
+                    ipProtocol: .tcp,
+                    destinationPort: port
+                )
+            )
         }
     }
 
@@ -76,11 +99,23 @@ struct ECSTests {
         #expect(await lab.trace(client, server, port: 80).forward.disposition == .deniedIn)
 
         // A drop rule of a smaller priority number wins; revoking it opens the path again.
-        let drop = Permission(ipProtocol: "tcp", portRange: "1/65535", cidrIp: client.privateIpAddress.description, policy: "drop", priority: "1")
+        let drop = Permission(
+            ipProtocol: "tcp",
+            portRange: "1/65535",
+            cidrIp: client.privateIpAddress.description,
+            policy: "drop",
+            priority: "1"
+        )
         try await lab.authorize(web.id, [drop])
         #expect(await lab.trace(client, server).forward.disposition == .deniedIn)
         try await lab.cp.mutate { s, _ throws(ControlPlaneError) in
-            try s.revokeSecurityGroup(web.id, direction: "ingress", region: "cn-hangzhou", permissions: [drop], ruleIds: [])
+            try s.revokeSecurityGroup(
+                web.id,
+                direction: "ingress",
+                region: "cn-hangzhou",
+                permissions: [drop],
+                ruleIds: []
+            )
         }
         #expect(await lab.trace(client, server).isReachable)
     }
@@ -98,7 +133,10 @@ struct ECSTests {
         #expect(await lab.trace(stranger, server).forward.disposition == .deniedIn)
         // An egress drop rule of the admin's group stops the flow on its way out.
         try await lab.authorize(
-            admins.id, [Permission(ipProtocol: "all", cidrIp: "0.0.0.0/0", policy: "drop")], egress: true)
+            admins.id,
+            [Permission(ipProtocol: "all", cidrIp: "0.0.0.0/0", policy: "drop")],
+            egress: true
+        )
         #expect(await lab.trace(admin, server).forward.disposition == .deniedOut)
     }
 
@@ -141,10 +179,22 @@ struct ECSTests {
         (Permission(ipProtocol: "tcp", portRange: "22/22", cidrIp: "10.0.0.0/33"), "InvalidSourceCidrIp.Malformed"),
         (Permission(ipProtocol: "tcp", portRange: "22/22", cidrIp: "10.0.0.1/8"), "InvalidSourceCidrIp.Malformed"),
         (Permission(ipProtocol: "tcp", portRange: "22/22", groupId: "sg-nope"), "InvalidSourceGroupId.NotFound"),
-        (Permission(ipProtocol: "tcp", portRange: "22/22", cidrIp: "0.0.0.0/0", policy: "allow"), "InvalidPolicy.Malformed"),
-        (Permission(ipProtocol: "tcp", portRange: "22/22", cidrIp: "0.0.0.0/0", priority: "high"), "InvalidPriority.Malformed"),
-        (Permission(ipProtocol: "tcp", portRange: "22/22", cidrIp: "0.0.0.0/0", priority: "101"), "InvalidPriority.ValueNotSupported"),
-        (Permission(ipProtocol: "tcp", portRange: "22/22", cidrIp: "0.0.0.0/0", nicType: "wan"), "InvalidNicType.ValueNotSupported"),
+        (
+            Permission(ipProtocol: "tcp", portRange: "22/22", cidrIp: "0.0.0.0/0", policy: "allow"),
+            "InvalidPolicy.Malformed"
+        ),
+        (
+            Permission(ipProtocol: "tcp", portRange: "22/22", cidrIp: "0.0.0.0/0", priority: "high"),
+            "InvalidPriority.Malformed"
+        ),
+        (
+            Permission(ipProtocol: "tcp", portRange: "22/22", cidrIp: "0.0.0.0/0", priority: "101"),
+            "InvalidPriority.ValueNotSupported"
+        ),
+        (
+            Permission(ipProtocol: "tcp", portRange: "22/22", cidrIp: "0.0.0.0/0", nicType: "wan"),
+            "InvalidNicType.ValueNotSupported"
+        ),
     ])
     func badRulesAreRefusedAndNoneOfTheBatchIsAdded(permission: Permission, code: String) async throws {
         let lab = try await Lab.make()
@@ -169,7 +219,11 @@ struct ECSTests {
             try s.createSecurityGroup(.init(regionId: "cn-hangzhou", vpcId: otherVPC.id), c)
         }
         error = await ControlPlaneTests.error {
-            try await lab.authorize(group.id, [Permission(ipProtocol: "tcp", portRange: "22/22", groupId: foreign.id)], egress: true)
+            try await lab.authorize(
+                group.id,
+                [Permission(ipProtocol: "tcp", portRange: "22/22", groupId: foreign.id)],
+                egress: true
+            )
         }
         #expect(error?.code == "InvalidDestGroupId.Mismatch")
         error = await ControlPlaneTests.error { _ = try await lab.run([foreign.id]) }
@@ -187,12 +241,24 @@ struct ECSTests {
         #expect(rules[0].id.hasPrefix("sgr-") && rules[0].priority == 1 && rules[0].policy == "accept")
         let error = await ControlPlaneTests.error {
             try await lab.cp.mutate { s, _ throws(ControlPlaneError) in
-                try s.revokeSecurityGroup(group.id, direction: "egress", region: nil, permissions: [], ruleIds: [rules[0].id])
+                try s.revokeSecurityGroup(
+                    group.id,
+                    direction: "egress",
+                    region: nil,
+                    permissions: [],
+                    ruleIds: [rules[0].id]
+                )
             }
         }
         #expect(error?.code == "InvalidSecurityGroupRuleId.NotFound")
         try await lab.cp.mutate { s, _ throws(ControlPlaneError) in
-            try s.revokeSecurityGroup(group.id, direction: "ingress", region: nil, permissions: [], ruleIds: [rules[0].id])
+            try s.revokeSecurityGroup(
+                group.id,
+                direction: "ingress",
+                region: nil,
+                permissions: [],
+                ruleIds: [rules[0].id]
+            )
         }
         #expect(await lab.cp.snapshot.securityGroups[group.id]?.permissions.isEmpty == true)
     }
@@ -205,18 +271,23 @@ struct ECSTests {
         let instance = try #require(try await lab.run([web.id]).first)
         let vpcId = lab.vpcId
         let vSwitchId = lab.vSwitchId
-        func code(_ body: @escaping @Sendable (inout CloudState) throws(ControlPlaneError) -> Void) async -> ControlPlaneError? {
+        func code(
+            _ body: @escaping @Sendable (inout CloudState) throws(ControlPlaneError) -> Void
+        ) async -> ControlPlaneError? {
             await ControlPlaneTests.error { try await lab.cp.mutate { s, _ throws(ControlPlaneError) in try body(&s) } }
         }
-        var error = await code { s throws(ControlPlaneError) in try s.deleteSecurityGroup(web.id, region: "cn-hangzhou") }
+        var error = await code { s throws(ControlPlaneError) in try s.deleteSecurityGroup(web.id, region: "cn-hangzhou")
+        }
         #expect(error?.code == "DependencyViolation" && error?.kind == .forbidden)
-        error = await code { s throws(ControlPlaneError) in try s.deleteSecurityGroup(admins.id, region: "cn-hangzhou") }
+        error = await code { s throws(ControlPlaneError) in try s.deleteSecurityGroup(admins.id, region: "cn-hangzhou")
+        }
         #expect(error?.code == "DependencyViolation" && error?.message.contains(web.id) == true)
         error = await code { s throws(ControlPlaneError) in try s.deleteVSwitch(vSwitchId, region: nil) }
         #expect(error?.code == "DependencyViolation")
         error = await code { s throws(ControlPlaneError) in try s.deleteVPC(vpcId, region: "cn-hangzhou") }
         #expect(error?.code == "DependencyViolation.Instance")
-        error = await code { s throws(ControlPlaneError) in try s.deleteInstance(instance.id, force: false, region: nil) }
+        error = await code { s throws(ControlPlaneError) in try s.deleteInstance(instance.id, force: false, region: nil)
+        }
         #expect(error?.code == "IncorrectInstanceStatus")
         error = await code { s throws(ControlPlaneError) in try s.deleteInstance("i-nope", force: true, region: nil) }
         #expect(error?.code == "InvalidInstanceId.NotFound")
@@ -237,28 +308,38 @@ struct ECSTests {
     }
 
     @Test func groupsAndInstancesSurviveARestart() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("meridian-ecs-\(UUID().uuidString).db").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("meridian-ecs-\(UUID().uuidString).db")
+            .path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let lab = try await Lab.make(store: ResourceStoreStateStore(store: try SQLiteStore(path: path)))
         let web = try await lab.group("web")
-        try await lab.authorize(web.id, [Permission(ipProtocol: "tcp", portRange: "22/22", cidrIp: "10.0.0.0/8", priority: "5")])
+        try await lab.authorize(
+            web.id,
+            [Permission(ipProtocol: "tcp", portRange: "22/22", cidrIp: "10.0.0.0/8", priority: "5")]
+        )
         let made = try await lab.run([web.id], amount: 2)
         let before = await lab.cp.snapshot
 
         func reopen() async throws -> ControlPlane {
             try await ControlPlane(
-                store: ResourceStoreStateStore(store: try SQLiteStore(path: path)), random: SeededGenerator(state: 9))
+                store: ResourceStoreStateStore(store: try SQLiteStore(path: path)),
+                random: SeededGenerator(state: 9)
+            )
         }
         let second = try await reopen()
         let after = await second.snapshot
         #expect(after.securityGroups == before.securityGroups)
         #expect(after.instances == before.instances)
         #expect(after.ordered(after.instances).map(\.id) == made.map(\.id))
-        #expect(after.topology.instances.count == 2 && after.topology.securityGroups[SecurityGroupID(web.id)]?.rules.count == 1)
+        #expect(
+            after.topology.instances.count == 2
+                && after.topology.securityGroups[SecurityGroupID(web.id)]?.rules.count == 1
+        )
 
         // Changes after the restart are stored as updates and deletes.
         let gone = made[0].id
-        try await second.mutate { s, _ throws(ControlPlaneError) in try s.deleteInstance(gone, force: true, region: nil) }
+        try await second.mutate { s, _ throws(ControlPlaneError) in try s.deleteInstance(gone, force: true, region: nil)
+        }
         let third = try await reopen().snapshot
         #expect(third.instances.keys.sorted() == [made[1].id])
     }

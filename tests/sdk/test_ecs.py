@@ -2,6 +2,7 @@
 import json
 
 import pytest
+from aliyunsdkcore.client import AcsClient
 from aliyunsdkecs.request.v20140526.AuthorizeSecurityGroupEgressRequest import AuthorizeSecurityGroupEgressRequest
 from aliyunsdkecs.request.v20140526.AuthorizeSecurityGroupRequest import AuthorizeSecurityGroupRequest
 from aliyunsdkecs.request.v20140526.CreateSecurityGroupRequest import CreateSecurityGroupRequest
@@ -19,7 +20,7 @@ from alibabacloud_tea_openapi import models as open_api_models
 from alibabacloud_vpc20160428 import models as m
 
 from conftest import AK, REGION, SK
-from sdk import new_error, new_vpc_client, old_call, old_client, old_error, raw_v2
+from sdk import new_error, new_vpc_client, old_call, old_error, raw_v2
 
 
 def new_ecs_client(server):
@@ -45,7 +46,7 @@ def run(e, region, vsw, groups, **kw):
 
 
 def test_security_group_rules_with_the_new_sdk(server):
-    region = "cn-shanghai"
+    region = "cn-chengdu"
     e = new_ecs_client(server)
     vpc, _ = network(server, region)
     sg = e.create_security_group(ecs.CreateSecurityGroupRequest(
@@ -111,7 +112,7 @@ def test_security_group_rules_with_the_new_sdk(server):
 
 
 def test_instances_with_the_new_sdk(server):
-    region = "cn-beijing"
+    region = "cn-heyuan"
     e = new_ecs_client(server)
     v = new_vpc_client(server, AK, SK)
     vpc, vsw = network(server, region, "10.61.0.0/16", "10.61.1.0/24")
@@ -170,7 +171,7 @@ def test_instances_with_the_new_sdk(server):
 
 
 def test_run_instances_is_idempotent_by_client_token(server):
-    region = "cn-qingdao"
+    region = "cn-guangzhou"
     e = new_ecs_client(server)
     vpc, vsw = network(server, region, "10.62.0.0/16", "10.62.1.0/24")
     sg = e.create_security_group(ecs.CreateSecurityGroupRequest(region_id=region, vpc_id=vpc)).body.to_map()["SecurityGroupId"]
@@ -182,8 +183,8 @@ def test_run_instances_is_idempotent_by_client_token(server):
 
 def test_the_old_sdk_round_trip(server):
     """The old SDK (aliyun-python-sdk-ecs) sends RegionId from the client and flattens lists as Name.N."""
-    region = REGION
-    client = old_client(AK, SK)
+    region = "cn-nanjing"
+    client = AcsClient(AK, SK, region)
     vpc, vsw = network(server, region, "10.63.0.0/16", "10.63.1.0/24")
     r = CreateSecurityGroupRequest()
     r.set_VpcId(vpc)
@@ -248,7 +249,7 @@ def test_the_old_sdk_round_trip(server):
 @pytest.fixture(scope="module")
 def lab(server):
     """A VPC with a /29 vSwitch (usable .1-.4), a group in it, and a group of another VPC."""
-    region = "cn-shenzhen"
+    region = "cn-fuzhou"
     e = new_ecs_client(server)
     vpc, vsw = network(server, region, "10.64.0.0/16", "10.64.1.0/29")
     other_vpc, other_vsw = network(server, region, "10.65.0.0/16", "10.65.1.0/24")

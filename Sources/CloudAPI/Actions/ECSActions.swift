@@ -145,7 +145,10 @@ enum ECSActions {
 
     /// The permissions of a request: the top-level fields (when `IpProtocol` or a peer is given) and the
     /// `Permissions.N.*` list.
-    static func permissionRequests(_ input: ActionInput, ingress: Bool) throws(APIError) -> [CloudState.PermissionRequest] {
+    static func permissionRequests(
+        _ input: ActionInput,
+        ingress: Bool
+    ) throws(APIError) -> [CloudState.PermissionRequest] {
         let cidrName = ingress ? "SourceCidrIp" : "DestCidrIp"
         let groupName = ingress ? "SourceGroupId" : "DestGroupId"
         func request(_ value: (String) -> String?) -> CloudState.PermissionRequest {
@@ -294,7 +297,8 @@ enum ECSActions {
                 throw APIError(
                     code: code,
                     status: 400,
-                    message: "The specified parameter \"\(name)\" is not valid: '\(text)' holds a value that is not a string."
+                    message:
+                        "The specified parameter \"\(name)\" is not valid: '\(text)' holds a value that is not a string."
                 )
             }
             out.insert(value)

@@ -35,7 +35,9 @@ extension CloudState {
                     )
                 }
             }
-            topology.add(SecurityGroup(id: SecurityGroupID(group.id), name: group.name, vpc: VPCID(group.vpcId), rules: rules))
+            topology.add(
+                SecurityGroup(id: SecurityGroupID(group.id), name: group.name, vpc: VPCID(group.vpcId), rules: rules)
+            )
         }
         for instance in instances.values {
             topology.add(

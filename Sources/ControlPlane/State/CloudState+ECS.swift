@@ -7,8 +7,13 @@ extension CloudState {
 
     /// The security group `id` (in `region` when given).
     ///
-    /// - Parameter code: the not-found code of the calling action (`DeleteSecurityGroup` answers
-    ///   `InvalidSecurityGroup.NotFound`, the others `InvalidSecurityGroupId.NotFound`).
+    /// - Parameters:
+    ///   - id: the group's id.
+    ///   - region: the caller's region, or `nil` for any.
+    ///   - code: the not-found code of the calling action (`DeleteSecurityGroup` answers
+    ///     `InvalidSecurityGroup.NotFound`, the others `InvalidSecurityGroupId.NotFound`).
+    /// - Returns: the group.
+    /// - Throws: `code` (HTTP 404) when there is no such group.
     public func securityGroup(
         _ id: String,
         region: String? = nil,
@@ -209,7 +214,10 @@ extension CloudState {
         }
         let needsPorts = ipProtocol == "tcp" || ipProtocol == "udp"
         guard let portText = request.portRange ?? (needsPorts ? nil : "-1/-1") else {
-            throw .invalid("MissingPortRange", "PortRange is mandatory when IpProtocol is \(ipProtocol), such as 22/22 or 1/65535.")
+            throw .invalid(
+                "MissingPortRange",
+                "PortRange is mandatory when IpProtocol is \(ipProtocol), such as 22/22 or 1/65535."
+            )
         }
         guard let ports = PortRange(portText) else {
             throw .invalid(
@@ -243,7 +251,8 @@ extension CloudState {
                     throw .init(
                         .forbidden,
                         code: "InvalidParamter.Conflict",
-                        message: "The specified SecurityGroupId should be different from the \(groupName): both are '\(peer)'."
+                        message:
+                            "The specified SecurityGroupId should be different from the \(groupName): both are '\(peer)'."
                     )
                 }
                 guard other.vpcId == group.vpcId else {
@@ -327,6 +336,7 @@ extension CloudState {
     }
 
     /// Adds inbound (`direction == "ingress"`) or outbound rules; all are checked before any is added.
+    ///
     /// A rule equal to an existing one is not added twice.
     ///
     /// - Returns: the rules added.
@@ -340,7 +350,10 @@ extension CloudState {
     ) throws(ControlPlaneError) -> [SecurityGroupPermission] {
         var group = try securityGroup(groupId, region: region)
         guard !requests.isEmpty else {
-            throw .invalid("MissingIpProtocol", "IpProtocol (or Permissions.N.IpProtocol) is mandatory for this action.")
+            throw .invalid(
+                "MissingIpProtocol",
+                "IpProtocol (or Permissions.N.IpProtocol) is mandatory for this action."
+            )
         }
         var added: [SecurityGroupPermission] = []
         for request in requests {
@@ -374,7 +387,10 @@ extension CloudState {
     ) throws(ControlPlaneError) {
         var group = try securityGroup(groupId, region: region)
         guard !requests.isEmpty || !ruleIds.isEmpty else {
-            throw .invalid("MissingIpProtocol", "IpProtocol, Permissions.N.IpProtocol or SecurityGroupRuleId.N is mandatory for this action.")
+            throw .invalid(
+                "MissingIpProtocol",
+                "IpProtocol, Permissions.N.IpProtocol or SecurityGroupRuleId.N is mandatory for this action."
+            )
         }
         var removed = Set<String>()
         for id in ruleIds {
@@ -434,8 +450,10 @@ extension CloudState {
 
     static let securityGroupsPerInstance = 5
 
-    /// Starts `amount` instances in a vSwitch, each with a private address: the one given, else the lowest
-    /// free one that is not reserved. They are `Running` at once.
+    /// Starts `amount` instances in a vSwitch, each with a private address.
+    ///
+    /// The address is the one given, else the lowest free one that is not reserved. Instances are `Running`
+    /// at once.
     public mutating func runInstances(
         _ request: RunInstances,
         _ context: MutationContext
@@ -464,7 +482,10 @@ extension CloudState {
         var groups: [String] = []
         for id in request.securityGroupIds where !groups.contains(id) { groups.append(id) }
         guard !groups.isEmpty else {
-            throw .invalid("MissingSecurityGroupId", "SecurityGroupId (or SecurityGroupIds.N) is mandatory for an instance in a VPC.")
+            throw .invalid(
+                "MissingSecurityGroupId",
+                "SecurityGroupId (or SecurityGroupIds.N) is mandatory for an instance in a VPC."
+            )
         }
         guard groups.count <= Self.securityGroupsPerInstance else {
             throw .invalid(
@@ -482,7 +503,10 @@ extension CloudState {
             }
         }
         guard (1...100).contains(request.amount) else {
-            throw .invalid("InvalidAmount.Malformed", "The specified Amount '\(request.amount)' is not valid: 1 to 100.")
+            throw .invalid(
+                "InvalidAmount.Malformed",
+                "The specified Amount '\(request.amount)' is not valid: 1 to 100."
+            )
         }
         var name = ""
         if let text = request.name {
@@ -550,7 +574,9 @@ extension CloudState {
         for address in addresses {
             let id = context.makeID("i-")
             // 00:16:3e is the vendor prefix the cloud's network interfaces use.
-            let mac = "00:16:3e:" + context.randomString(3).utf8.map { String(format: "%02x", Int($0)) }.joined(separator: ":")
+            let mac =
+                "00:16:3e:"
+                + context.randomString(3).utf8.map { String(format: "%02x", Int($0)) }.joined(separator: ":")
             let instance = ECSInstance(
                 id: id,
                 regionId: vSwitch.regionId,
@@ -575,8 +601,10 @@ extension CloudState {
         return made
     }
 
-    /// Releases an instance. Instances are always `Running`, so `force` must be true (the cloud refuses
-    /// to release a running instance without `Force=true`).
+    /// Releases an instance.
+    ///
+    /// Instances are always `Running`, so `force` must be true (the cloud refuses to release a running
+    /// instance without `Force=true`).
     public mutating func deleteInstance(_ id: String, force: Bool, region: String?) throws(ControlPlaneError) {
         let instance = try instance(id, region: region)
         guard force || instance.status == "Stopped" else {
