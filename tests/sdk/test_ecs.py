@@ -179,6 +179,30 @@ def test_run_instances_is_idempotent_by_client_token(server):
     again = run(e, region, vsw, [sg], client_token="launch-1")
     assert first == again
     assert e.describe_instances(ecs.DescribeInstancesRequest(region_id=region)).body.to_map()["TotalCount"] == 1
+    # DryRun checks everything and changes nothing.
+    err = new_error(lambda: run(e, region, vsw, [sg], dry_run=True))
+    assert (err.status_code, err.code) == (400, "DryRunOperation")
+    err = new_error(lambda: run(e, region, "vsw-nope", [sg], dry_run=True))
+    assert err.code == "InvalidVSwitchId.NotFound"
+    assert e.describe_instances(ecs.DescribeInstancesRequest(region_id=region)).body.to_map()["TotalCount"] == 1
+
+
+def test_describe_security_groups_pages(server):
+    region = "cn-wulanchabu"
+    e = new_ecs_client(server)
+    vpc, _ = network(server, region, "10.66.0.0/16", "10.66.1.0/24")
+    made = [e.create_security_group(ecs.CreateSecurityGroupRequest(region_id=region, vpc_id=vpc, security_group_name=f"g{i}"))
+            .body.to_map()["SecurityGroupId"] for i in range(5)]
+    seen = []
+    for number in (1, 2, 3):
+        body = e.describe_security_groups(ecs.DescribeSecurityGroupsRequest(region_id=region, page_size=2, page_number=number)).body.to_map()
+        assert (body["TotalCount"], body["PageNumber"], body["PageSize"]) == (5, number, 2)
+        seen += [g["SecurityGroupId"] for g in body["SecurityGroups"]["SecurityGroup"]]
+    assert seen == made
+    named = e.describe_security_groups(ecs.DescribeSecurityGroupsRequest(region_id=region, security_group_name="g3")).body.to_map()
+    assert [g["SecurityGroupId"] for g in named["SecurityGroups"]["SecurityGroup"]] == [made[3]]
+    err = new_error(lambda: e.describe_security_groups(ecs.DescribeSecurityGroupsRequest(region_id=region, page_size=51)))
+    assert (err.status_code, err.code) == (400, "InvalidParameter")
 
 
 def test_the_old_sdk_round_trip(server):
