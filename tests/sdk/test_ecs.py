@@ -310,6 +310,9 @@ def authorize_error(lab, egress=False, **fields):
     (dict(ip_protocol="tcp", port_range="22/22", source_cidr_ip="0.0.0.0/0", nic_type="eth9"), 400, "InvalidNicType.ValueNotSupported"),
     (dict(ip_protocol="tcp", port_range="22/22", source_cidr_ip="0.0.0.0/0", description="http://x"), 400,
      "InvalidSecurityGroupDiscription.Malformed"),
+    (dict(ip_protocol="tcp", port_range="22/22", source_cidr_ip="0.0.0.0/0", source_port_range="1/2"), 400, "InvalidParameter"),
+    (dict(permissions=[ecs.AuthorizeSecurityGroupRequestPermissions(ip_protocol="tcp", port_range="22/22",
+                                                                    ipv_6source_cidr_ip="2001:db8::/32")]), 400, "InvalidParameter"),
 ])
 def test_authorize_errors(lab, fields, status, code):
     err = authorize_error(lab, **fields)

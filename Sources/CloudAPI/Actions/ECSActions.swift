@@ -163,11 +163,27 @@ enum ECSActions {
                 description: value("Description")
             )
         }
+        // Rule fields this cloud does not model are refused rather than silently dropped.
+        let unsupported = [
+            "SourcePortRange", "Ipv6SourceCidrIp", "Ipv6DestCidrIp", "SourcePrefixListId", "DestPrefixListId",
+            "PortRangeListId",
+        ]
+        let items = try input.structures("Permissions")
+        for name in unsupported {
+            let value = input.string(name) ?? items.lazy.compactMap { $0[name] }.first { !$0.isEmpty }
+            if let value {
+                throw .invalid(
+                    name,
+                    value,
+                    allowed: "nothing: IPv6, prefix-list, port-list and source-port rules are not modelled"
+                )
+            }
+        }
         var requests: [CloudState.PermissionRequest] = []
         if ["IpProtocol", "PortRange", cidrName, groupName].contains(where: { input.string($0) != nil }) {
             requests.append(request { input.string($0) })
         }
-        for item in try input.structures("Permissions") {
+        for item in items {
             requests.append(request { name in item[name].flatMap { $0.isEmpty ? nil : $0 } })
         }
         return requests
