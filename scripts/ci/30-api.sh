@@ -6,7 +6,7 @@ API_VENV=.build/venv
 API_PIP_PACKAGES=(
     pytest
     aliyun-python-sdk-core aliyun-python-sdk-vpc aliyun-python-sdk-cbn aliyun-python-sdk-ecs
-    alibabacloud_vpc20160428 alibabacloud_cbn20170912 alibabacloud_tea_openapi
+    alibabacloud_vpc20160428 alibabacloud_cbn20170912 alibabacloud_ecs20140526 alibabacloud_tea_openapi
 )
 
 api_setup() {

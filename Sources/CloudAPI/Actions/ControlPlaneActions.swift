@@ -16,10 +16,10 @@ extension APIError {
 
 /// Registers every action the control plane implements.
 public enum CloudActions {
-    /// Adds the VPC, route and VPN actions, run through `controlPlane`.
+    /// Adds the VPC, route, VPN, CEN and ECS actions, run through `controlPlane`.
     public static func register(into registry: inout ActionRegistry, controlPlane: ControlPlane) {
         for action in VPCActions.all(controlPlane) + VPNActions.all(controlPlane) + VPNRouteActions.all(controlPlane)
-            + CENActions.all(controlPlane)
+            + CENActions.all(controlPlane) + ECSActions.all(controlPlane)
         {
             registry.register(action)
         }

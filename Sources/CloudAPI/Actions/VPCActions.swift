@@ -288,7 +288,8 @@ enum VPCActions {
         [
             "VSwitchId": .string(vs.id), "VpcId": .string(vs.vpcId), "Status": .string(vs.status),
             "CidrBlock": .string(vs.cidrBlock.description), "ZoneId": .string(vs.zoneId),
-            "AvailableIpAddressCount": .int(vs.availableIpAddressCount), "Description": .string(vs.description),
+            "AvailableIpAddressCount": .int(state.availableIpAddressCount(of: vs)),
+            "Description": .string(vs.description),
             "VSwitchName": .string(vs.name), "CreationTime": CloudTime.iso(vs.creationTime), "IsDefault": false,
             "ResourceGroupId": "", "NetworkAclId": "", "OwnerId": 0, "ShareType": "",
             "RouteTable": ["RouteTableId": .optional(state.vpcs[vs.vpcId]?.routeTableId), "RouteTableType": "System"],

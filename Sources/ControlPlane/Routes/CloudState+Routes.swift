@@ -91,6 +91,7 @@ extension CloudState {
                 )
             )
         }
+        projectECS(into: &topology)
         return topology
     }
 

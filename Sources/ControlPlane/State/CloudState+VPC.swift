@@ -106,6 +106,12 @@ extension CloudState {
     /// Deletes an empty VPC.
     public mutating func deleteVPC(_ id: String, region: String) throws(ControlPlaneError) {
         let vpc = try vpc(id, region: region)
+        if let instance = ordered(instances).first(where: { $0.vpcId == id }) {
+            throw .invalid(
+                "DependencyViolation.Instance",
+                "The VPC '\(id)' still has instance '\(instance.id)'; delete it first (DeleteInstance)."
+            )
+        }
         if let vSwitch = vSwitches(in: id).first {
             throw .invalid(
                 "DependencyViolation.VSwitch",
@@ -128,6 +134,12 @@ extension CloudState {
             throw .invalid(
                 "DependencyViolation.VpnGateway",
                 "The VPC '\(id)' still has VPN gateway '\(gateway.id)'; delete it first."
+            )
+        }
+        if let group = securityGroups(in: id).first {
+            throw .invalid(
+                "DependencyViolation.SecurityGroup",
+                "The VPC '\(id)' still has security group '\(group.id)'; delete it first (DeleteSecurityGroup)."
             )
         }
         vpcs[id] = nil
@@ -235,6 +247,12 @@ extension CloudState {
             throw .invalid(
                 "DependencyViolation.VpnGateway",
                 "The vSwitch '\(id)' is used by VPN gateway '\(gateway.id)'; delete the gateway first."
+            )
+        }
+        if let instance = instances(inVSwitch: id).first {
+            throw .invalid(
+                "DependencyViolation",
+                "Specified object has dependent resources: vSwitch '\(id)' still has instance '\(instance.id)'; delete it first (DeleteInstance)."
             )
         }
         vSwitches[vSwitch.id] = nil

@@ -17,6 +17,10 @@ public struct CloudState: Sendable, Hashable, Codable {
     public var cens: [String: CEN] = [:]
     /// Attachments keyed by `CENAttachment.id`.
     public var cenAttachments: [String: CENAttachment] = [:]
+    /// ECS security groups with their rules.
+    public var securityGroups: [String: ECSSecurityGroup] = [:]
+    /// ECS instances.
+    public var instances: [String: ECSInstance] = [:]
     /// Creation order of every id.
     public var order: [String: Int] = [:]
     package var nextOrder = 0

@@ -19,6 +19,8 @@ public actor ResourceStoreStateStore: StateStore {
         case vpnRouteEntry = "vpn-route-entry"
         case cen
         case cenAttachment = "cen-attachment"
+        case securityGroup = "security-group"
+        case instance
     }
 
     /// A resource with its creation order (the order `Describe*` lists it in).
@@ -106,6 +108,14 @@ public actor ResourceStoreStateStore: StateStore {
             let stored = try decode(CENAttachment.self)
             state.cenAttachments[record.id] = stored.resource
             order = stored.order
+        case .securityGroup:
+            let stored = try decode(ECSSecurityGroup.self)
+            state.securityGroups[record.id] = stored.resource
+            order = stored.order
+        case .instance:
+            let stored = try decode(ECSInstance.self)
+            state.instances[record.id] = stored.resource
+            order = stored.order
         }
         state.order[record.id] = order
     }
@@ -127,6 +137,8 @@ public actor ResourceStoreStateStore: StateStore {
         try diff(\.vpnRouteEntries, .vpnRouteEntry, region: \.regionId, state, &batch)
         try diff(\.cens, .cen, region: { _ in "global" }, state, &batch)
         try diff(\.cenAttachments, .cenAttachment, region: \.childInstanceRegionId, state, &batch)
+        try diff(\.securityGroups, .securityGroup, region: \.regionId, state, &batch)
+        try diff(\.instances, .instance, region: \.regionId, state, &batch)
         if !batch.operations.isEmpty {
             let result = try await store.commit(batch)
             for record in result.records { versions[ResourceKey(kind: record.kind, id: record.id)] = record.version }
