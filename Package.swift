@@ -158,12 +158,18 @@ let package = Package(
             dependencies: ["IPAddressing", "NetworkModel", "RouteEngine", "Persistence"],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane", "Persistence"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "ControlPlaneTests",
+            dependencies: ["ControlPlane", "Persistence", "NetworkModel", "RouteEngine"],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "CloudAPI",
             dependencies: [
                 "ControlPlane",
                 "IPAddressing",
+                "NetworkModel",
+                "RouteEngine",
                 "Persistence",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
