@@ -91,6 +91,7 @@ extension CloudState {
                 )
             )
         }
+        projectSites(into: &topology)
         return topology
     }
 

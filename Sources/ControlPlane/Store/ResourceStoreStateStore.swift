@@ -19,6 +19,7 @@ public actor ResourceStoreStateStore: StateStore {
         case vpnRouteEntry = "vpn-route-entry"
         case cen
         case cenAttachment = "cen-attachment"
+        case site
     }
 
     /// A resource with its creation order (the order `Describe*` lists it in).
@@ -106,6 +107,10 @@ public actor ResourceStoreStateStore: StateStore {
             let stored = try decode(CENAttachment.self)
             state.cenAttachments[record.id] = stored.resource
             order = stored.order
+        case .site:
+            let stored = try decode(Site.self)
+            state.sites[record.id] = stored.resource
+            order = stored.order
         }
         state.order[record.id] = order
     }
@@ -127,6 +132,7 @@ public actor ResourceStoreStateStore: StateStore {
         try diff(\.vpnRouteEntries, .vpnRouteEntry, region: \.regionId, state, &batch)
         try diff(\.cens, .cen, region: { _ in "global" }, state, &batch)
         try diff(\.cenAttachments, .cenAttachment, region: \.childInstanceRegionId, state, &batch)
+        try diff(\.sites, .site, region: { $0.regionId.isEmpty ? "global" : $0.regionId }, state, &batch)
         if !batch.operations.isEmpty {
             let result = try await store.commit(batch)
             for record in result.records { versions[ResourceKey(kind: record.kind, id: record.id)] = record.version }
