@@ -159,13 +159,17 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
-            name: "ControlPlaneTests", dependencies: ["ControlPlane", "Persistence", "TopologyFile"],
-            swiftSettings: strictSettings),
+            name: "ControlPlaneTests",
+            dependencies: ["ControlPlane", "Persistence", "NetworkModel", "RouteEngine", "TopologyFile"],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "CloudAPI",
             dependencies: [
                 "ControlPlane",
                 "IPAddressing",
+                "NetworkModel",
+                "RouteEngine",
                 "Persistence",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -360,7 +360,7 @@ struct SiteTests {
     /// TestConnectivity on seed 004 built through the control plane answers what the analyzer answers for
     /// examples/seed-004-vpn-hub.yaml (with the API's gateway IP and, when given, the same wrong PSK on the
     /// Shanghai device): outcome, explanation, fix and every hop.
-    @Test(.disabled("until the merge of branch proj, which projects IPsec connections"), arguments: [nil, "wrong-key"] as [String?])
+    @Test(arguments: [nil, "wrong-key"] as [String?])
     func connectivityIsTheAnalyzersAnswerForTheSeedFile(shanghaiPSK: String?) async throws {
         let cp = try await Self.make()
         let ids = try await Self.buildSeed004(cp, shanghaiPSK: shanghaiPSK)
@@ -393,9 +393,13 @@ struct SiteTests {
         }
         #expect(rows(report.forwardHops) == rows(result.forward.hops))
         #expect(rows(report.returnHops) == rows(result.reverse?.hops ?? []))
-        #expect(report.forwardHops.count >= 3)
         if shanghaiPSK != nil {
-            #expect(report.outcome == "TUNNEL_DOWN" && report.explanation.contains("key"))
+            #expect(report.outcome == "TUNNEL_DOWN" && report.explanation.contains("pre-shared keys differ"))
+            #expect(report.forwardHops.count == 1 && report.returnHops.isEmpty)
+        } else {
+            // Shanghai office → VPN gateway (VPN-Hub) → Ningbo office, and back.
+            #expect(report.forwardHops.map(\.kind) == ["office", "VPN gateway", "office"])
+            #expect(report.returnHops.map(\.name) == ["Ningbo office", "VPN Gateway", "Shanghai office"])
         }
         let tunnels = state.siteTunnelStates()
         #expect(

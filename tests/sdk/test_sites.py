@@ -156,7 +156,6 @@ def fresh(start_server):
     return start_server("--db", ":memory:", "--access-key", f"{AK}:{SK}")
 
 
-@pytest.mark.xfail(strict=True, reason="until the merge of branch proj, which projects IPsec connections")
 @pytest.mark.parametrize("how", ["old", "new-v3", "new-v2"])
 def test_seed_004_is_reachable_across_the_vpn_hub(fresh, how):
     call = Caller(fresh, how)
@@ -182,7 +181,6 @@ def test_seed_004_is_reachable_across_the_vpn_hub(fresh, how):
     assert config.get("TunnelStatus") == "ipsec_sa_established", config
 
 
-@pytest.mark.xfail(strict=True, reason="until the merge of branch proj, which projects IPsec connections")
 def test_a_wrong_psk_gives_what_meridian_trace_gives(fresh):
     call = Caller(fresh, "new-v3")
     ids = build_seed_004(fresh, call, shanghai_psk="wrong-key")
