@@ -244,6 +244,20 @@ struct SiteTests {
         #expect(configs == [reloaded])
         #expect(reloaded.ikeConfig.psk == "other-key" && reloaded.ipsecConfig.ipsecPfs == "disabled")
         #expect(reloaded.remoteSubnet == [IPv4Prefix("192.168.0.0/16")!])
+
+        // The device keeps what it loaded when the cloud side changes; unloading removes it.
+        var ike = CloudState.IKEConfigInput()
+        ike.Psk = "rotated-key"
+        let rotated = ike
+        _ = try await cp.mutate { s, c throws(ControlPlaneError) in
+            try s.modifyVPNConnection(connection, region: "cn-shanghai", .init(ikeConfig: rotated), c)
+        }
+        #expect(await cp.snapshot.sites[shanghai]?.connectionConfigs.first?.ikeConfig.psk == "other-key")
+        try await cp.mutate { s, _ throws(ControlPlaneError) in
+            try s.unloadVPNConnectionConfig(siteId: shanghai, vpnConnectionId: connection)
+        }
+        #expect(await cp.snapshot.sites[shanghai]?.connectionConfigs.isEmpty == true)
+        #expect(await cp.snapshot.topology.sites[SiteID(shanghai)]?.ipsecConfigurations.isEmpty == true)
     }
 
     @Test func badLoadsAreRejectedWithoutChange() async throws {
