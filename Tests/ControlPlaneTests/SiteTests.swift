@@ -420,5 +420,11 @@ struct SiteTests {
             tunnels[ids.connections["Shanghai office"]!]?.status
                 == (shanghaiPSK == nil ? "ipsec_sa_established" : "ike_sa_not_established"))
         #expect(tunnels[ids.connections["Ningbo office"]!]?.status == "ipsec_sa_established")
+        // The connection's cloud-side Status (proj) agrees, through the control plane's kept engine.
+        let view = await cp.view
+        #expect(
+            view.status(ofConnection: ids.connections["Shanghai office"]!)
+                == (shanghaiPSK == nil ? "ipsec_sa_established" : "ike_sa_not_established"))
+        #expect(try view.testConnectivity(ConnectivityRequest(sourceIp: "10.10.10.10", destinationIp: "10.10.30.10")) == report)
     }
 }

@@ -179,6 +179,19 @@ def test_seed_004_is_reachable_across_the_vpn_hub(fresh, how):
     assert config["VpnConnectionId"] == ids["connections"]["Shanghai office"]
     assert config["IkeConfig"]["Psk"] == "shanghai-key"
     assert config.get("TunnelStatus") == "ipsec_sa_established", config
+    # The cloud's own view of the same tunnel: DescribeVpnConnections' Status comes from the route engine.
+    v = new_vpc_client(fresh, AK, SK)
+    conns = v.describe_vpn_connections(m.DescribeVpnConnectionsRequest(region_id=REGION, vpn_gateway_id=ids["gateway"])).body.to_map()
+    assert {c["Name"]: c["Status"] for c in conns["VpnConnections"]["VpnConnection"]} == {
+        "Shanghai connection": "ipsec_sa_established", "Hangzhou connection": "ipsec_sa_established",
+        "Ningbo connection": "ipsec_sa_established"}
+    # Without the device's configuration there is no tunnel.
+    call("UnloadVpnConnectionConfig", SiteId=ids["sites"]["Ningbo office"], VpnConnectionId=ids["connections"]["Ningbo office"])
+    conn = v.describe_vpn_connection(m.DescribeVpnConnectionRequest(region_id=REGION,
+                                                                     vpn_connection_id=ids["connections"]["Ningbo office"]))
+    assert conn.body.to_map()["Status"] == "ike_sa_not_established"
+    r = call("TestConnectivity", SourceIp="10.10.10.10", DestinationIp="10.10.30.10")
+    assert (r["Reachable"], r["Outcome"]) == (False, "TUNNEL_DOWN")
 
 
 def test_a_wrong_psk_gives_what_meridian_trace_gives(fresh):
@@ -196,6 +209,11 @@ def test_a_wrong_psk_gives_what_meridian_trace_gives(fresh):
     assert r["ReturnHops"]["Hop"] == [] and r["ReturnOutcome"] == ""
     site = call("DescribeSites", SiteId=ids["sites"]["Shanghai office"])["Sites"]["Site"][0]
     assert site["VpnConnectionConfigs"]["VpnConnectionConfig"][0]["TunnelStatus"] == "ike_sa_not_established"
+    assert "key mismatch" in site["VpnConnectionConfigs"]["VpnConnectionConfig"][0]["TunnelMessage"]
+    v = new_vpc_client(fresh, AK, SK)
+    conn = v.describe_vpn_connection(m.DescribeVpnConnectionRequest(region_id=REGION,
+                                                                     vpn_connection_id=ids["connections"]["Shanghai office"]))
+    assert conn.body.to_map()["Status"] == "ike_sa_not_established"
 
     # Loading the right key again brings the tunnel up.
     call("LoadVpnConnectionConfig", SiteId=ids["sites"]["Shanghai office"],

@@ -32,12 +32,13 @@ enum SiteActions {
                 let region = input.string("RegionId")
                 let name = input.string("Name")
                 let paging = try input.paging()
-                return try await read(cp) { state in
+                return try await readView(cp) { view in
+                    let state = view.state
                     let list = state.ordered(state.sites).filter {
                         (ids == nil || ids!.contains($0.id)) && (region == nil || $0.regionId == region)
                             && (name == nil || $0.name == name)
                     }
-                    let tunnels = state.siteTunnelStates()
+                    let tunnels = view.siteTunnelStates()
                     var body = APIObject(paging.fields(total: list.count))
                     body["Sites"] = .wrapped("Site", paging.page(of: list).map { .object(siteObject($0, tunnels)) })
                     return body
@@ -115,15 +116,15 @@ enum SiteActions {
                     ipProtocol: input.string("Protocol"),
                     destinationPort: port
                 )
-                let report = try await read(cp) { state throws(ControlPlaneError) in
-                    try state.testConnectivity(request)
+                let report = try await readView(cp) { view throws(ControlPlaneError) in
+                    try view.testConnectivity(request)
                 }
                 return reportObject(report)
             },
         ]
     }
 
-    static func siteObject(_ site: Site, _ tunnels: [String: SiteTunnelState]) -> APIObject {
+    static func siteObject(_ site: SiteResource, _ tunnels: [String: SiteTunnelState]) -> APIObject {
         [
             "SiteId": .string(site.id), "Name": .string(site.name), "Description": .string(site.description),
             "RegionId": .string(site.regionId), "GatewayIpAddress": .string(site.gatewayIpAddress.description),

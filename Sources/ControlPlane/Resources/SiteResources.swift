@@ -5,7 +5,7 @@ public import IPAddressing
 ///
 /// It maps onto `NetworkModel.Site`: its CIDR blocks are the device's connected networks, `routeEntries` its
 /// `ip route` lines, `connectionConfigs` the IPsec configurations loaded on it.
-public struct Site: Sendable, Hashable, Codable {
+public struct SiteResource: Sendable, Hashable, Codable {
     public var id: String
     /// Informational; empty when the caller gave none.
     public var regionId: String

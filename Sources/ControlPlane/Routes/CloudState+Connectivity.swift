@@ -77,6 +77,21 @@ public struct ConnectivityReport: Sendable, Hashable {
 }
 
 extension CloudState {
+    /// ``CloudView/testConnectivity(_:)`` with a route engine built for this state.
+    ///
+    /// - Complexity: builds the route engine over the whole state; the API uses the control plane's view, whose
+    ///   engine is kept up to date.
+    public func testConnectivity(_ request: ConnectivityRequest) throws(ControlPlaneError) -> ConnectivityReport {
+        try CloudView(state: self).testConnectivity(request)
+    }
+
+    /// ``CloudView/siteTunnelStates()`` with a route engine built for this state.
+    public func siteTunnelStates() -> [String: SiteTunnelState] {
+        CloudView(state: self).siteTunnelStates()
+    }
+}
+
+extension CloudView {
     /// Traces a flow forward and back over the route engine's tables of this state, as `meridian trace` does
     /// for a topology file.
     ///
@@ -84,10 +99,9 @@ extension CloudState {
     ///   `InvalidDestinationPort` / `MissingDestinationPort`, and `InvalidSourceIp.NotFound` /
     ///   `InvalidDestinationIp.NotFound` for an address no instance or site (or, for a destination, no vSwitch)
     ///   has.
-    /// - Complexity: builds the route engine over the whole state.
     public func testConnectivity(_ request: ConnectivityRequest) throws(ControlPlaneError) -> ConnectivityReport {
-        let source = try Self.address(request.sourceIp, parameter: "SourceIp")
-        let destination = try Self.address(request.destinationIp, parameter: "DestinationIp")
+        let source = try CloudState.address(request.sourceIp, parameter: "SourceIp")
+        let destination = try CloudState.address(request.destinationIp, parameter: "DestinationIp")
         let protocolText = request.ipProtocol ?? "icmp"
         guard let ipProtocol = [IPProtocol.icmp, .tcp, .udp].first(where: { $0.rawValue == protocolText.lowercased() })
         else {
@@ -115,8 +129,7 @@ extension CloudState {
                 "Protocol \(ipProtocol.rawValue) needs a DestinationPort from 1 to 65535."
             )
         }
-        let topology = self.topology
-        let engine = RouteEngine(topology)
+        let topology = engine.topology
         let analyzer = ReachabilityAnalyzer(engine)
         let renderer = _HopRenderer(topology: topology, engine: engine)
 
@@ -272,14 +285,10 @@ public struct SiteTunnelState: Sendable, Hashable {
     public var message: String
 }
 
-extension CloudState {
+extension CloudView {
     /// The engine's tunnel state of every IPsec connection that some site has loaded, keyed by connection id.
-    ///
-    /// - Complexity: builds the route engine over the whole state.
     public func siteTunnelStates() -> [String: SiteTunnelState] {
-        let ids = Set(sites.values.flatMap { $0.connectionConfigs.map(\.vpnConnectionId) })
-        guard !ids.isEmpty else { return [:] }
-        let engine = RouteEngine(topology)
+        let ids = Set(state.sites.values.flatMap { $0.connectionConfigs.map(\.vpnConnectionId) })
         var out: [String: SiteTunnelState] = [:]
         for id in ids {
             guard let status = engine.tunnelStatus(VPNConnectionID(id)) else { continue }

@@ -23,7 +23,7 @@ extension CloudState {
 
     // MARK: Look-ups
 
-    public func site(_ id: String) throws(ControlPlaneError) -> Site {
+    public func site(_ id: String) throws(ControlPlaneError) -> SiteResource {
         guard let site = sites[id] else {
             throw .notFound("InvalidSiteId.NotFound", "The specified SiteId '\(id)' does not exist.")
         }
@@ -67,7 +67,7 @@ extension CloudState {
 
     /// Creates a site: its blocks must not overlap each other nor another site's, and its gateway IP must be a
     /// public address that no other site or VPN gateway has.
-    public mutating func createSite(_ request: CreateSite, _ context: MutationContext) throws(ControlPlaneError) -> Site {
+    public mutating func createSite(_ request: CreateSite, _ context: MutationContext) throws(ControlPlaneError) -> SiteResource {
         guard (1...Self.maxSiteCIDRBlocks).contains(request.cidrBlocks.count) else {
             throw .invalid(
                 request.cidrBlocks.isEmpty ? "MissingCidrBlock" : "InvalidCidrBlock.Count",
@@ -147,7 +147,7 @@ extension CloudState {
         let name = try Check.name(request.name, parameter: "Name", code: "InvalidName")
         let description = try Check.description(request.description)
         let id = context.makeID("site-")
-        let site = Site(
+        let site = SiteResource(
             id: id,
             regionId: request.regionId ?? "",
             name: name.isEmpty ? id : name,

@@ -108,7 +108,7 @@ public actor ResourceStoreStateStore: StateStore {
             state.cenAttachments[record.id] = stored.resource
             order = stored.order
         case .site:
-            let stored = try decode(Site.self)
+            let stored = try decode(SiteResource.self)
             state.sites[record.id] = stored.resource
             order = stored.order
         }
