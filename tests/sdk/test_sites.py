@@ -258,3 +258,22 @@ def test_bad_input_gets_a_coded_error_and_changes_nothing(fresh, how):
     assert r["Reachable"] is True and r["Protocol"] == "tcp" and r["DestinationPort"] == 443
     call("DeleteSite", SiteId=site)
     assert call("DescribeSites")["TotalCount"] == 0
+
+
+def test_sites_survive_a_restart(start_server, tmp_path):
+    db = str(tmp_path / "sites.db")
+    keys = ("--access-key", f"{AK}:{SK}")
+    s = start_server("--db", db, *keys)
+    call = Caller(s, "new-v3")
+    ids = build_seed_004(s, call, shanghai_psk="wrong-key")
+    before = call("DescribeSites")
+    assert s.stop() == 0
+    again = start_server("--db", db, *keys)
+    call = Caller(again, "new-v2")
+    after = call("DescribeSites")
+    assert (after["TotalCount"], after["Sites"]) == (before["TotalCount"], before["Sites"]) and after["TotalCount"] == 3
+    r = call("TestConnectivity", SourceIp="10.10.10.10", DestinationIp="10.10.30.10")
+    assert r["Outcome"] == "TUNNEL_DOWN"
+    call("LoadVpnConnectionConfig", SiteId=ids["sites"]["Shanghai office"],
+         VpnConnectionId=ids["connections"]["Shanghai office"], Psk="shanghai-key")
+    assert call("TestConnectivity", SourceIp="10.10.10.10", DestinationIp="10.10.30.10")["Reachable"] is True
