@@ -45,42 +45,77 @@ struct SiteTests {
             ids.vpc = vpc.id
             _ = try s.createVSwitch(
                 .init(
-                    regionId: "cn-shanghai", vpcId: vpc.id, zoneId: "cn-shanghai-b", cidrBlock: "192.168.1.0/24",
-                    name: "VSwitch"), c)
+                    regionId: "cn-shanghai",
+                    vpcId: vpc.id,
+                    zoneId: "cn-shanghai-b",
+                    cidrBlock: "192.168.1.0/24",
+                    name: "VSwitch"
+                ),
+                c
+            )
             let gateway = try s.createVPNGateway(
-                .init(regionId: "cn-shanghai", vpcId: vpc.id, bandwidth: 10, name: "VPN Gateway"), c)
+                .init(regionId: "cn-shanghai", vpcId: vpc.id, bandwidth: 10, name: "VPN Gateway"),
+                c
+            )
             ids.gateway = gateway.id
             ids.gatewayIP = gateway.internetIp
             for office in offices {
                 let cgw = try s.createCustomerGateway(
-                    .init(regionId: "cn-shanghai", ipAddress: office.ip, name: "\(office.city) gateway"), c)
+                    .init(regionId: "cn-shanghai", ipAddress: office.ip, name: "\(office.city) gateway"),
+                    c
+                )
                 ids.customerGateways[office.office] = cgw.id
                 var ike = CloudState.IKEConfigInput()
                 ike.Psk = office.psk
                 let connection = try s.createVPNConnection(
                     .init(
-                        regionId: "cn-shanghai", vpnGatewayId: gateway.id, customerGatewayId: cgw.id,
-                        localSubnet: "0.0.0.0/0", remoteSubnet: office.block, name: "\(office.city) connection",
-                        effectImmediately: true, ikeConfig: ike), c)
+                        regionId: "cn-shanghai",
+                        vpnGatewayId: gateway.id,
+                        customerGatewayId: cgw.id,
+                        localSubnet: "0.0.0.0/0",
+                        remoteSubnet: office.block,
+                        name: "\(office.city) connection",
+                        effectImmediately: true,
+                        ikeConfig: ike
+                    ),
+                    c
+                )
                 ids.connections[office.office] = connection.id
                 _ = try s.createRouteEntry(
                     .init(
-                        regionId: "cn-shanghai", routeTableId: vpc.routeTableId, destinationCidrBlock: office.block,
-                        nextHopType: "VpnGateway", nextHopId: gateway.id), c)
+                        regionId: "cn-shanghai",
+                        routeTableId: vpc.routeTableId,
+                        destinationCidrBlock: office.block,
+                        nextHopType: "VpnGateway",
+                        nextHopId: gateway.id
+                    ),
+                    c
+                )
             }
             for office in offices {
                 let site = try s.createSite(
-                    .init(name: office.office, cidrBlocks: [office.block], gatewayIpAddress: office.ip), c)
+                    .init(name: office.office, cidrBlocks: [office.block], gatewayIpAddress: office.ip),
+                    c
+                )
                 ids.sites[office.office] = site.id
                 for destination in ["192.168.0.0/16"] + offices.map(\.block) where destination != office.block {
                     _ = try s.createSiteRouteEntry(
-                        .init(siteId: site.id, destinationCidrBlock: destination, nextHopIp: gateway.internetIp.description),
-                        c)
+                        .init(
+                            siteId: site.id,
+                            destinationCidrBlock: destination,
+                            nextHopIp: gateway.internetIp.description
+                        ),
+                        c
+                    )
                 }
                 _ = try s.loadVPNConnectionConfig(
                     .init(
-                        siteId: site.id, vpnConnectionId: ids.connections[office.office]!,
-                        psk: office.office == "Shanghai office" ? shanghaiPSK : nil), c)
+                        siteId: site.id,
+                        vpnConnectionId: ids.connections[office.office]!,
+                        psk: office.office == "Shanghai office" ? shanghaiPSK : nil
+                    ),
+                    c
+                )
             }
             return ids
         }
@@ -123,7 +158,10 @@ struct SiteTests {
     func badSitesAreRejectedWithoutChange(blocks: [String], gatewayIP: String, code: String) async throws {
         let cp = try await Self.make()
         try await cp.mutate { s, c throws(ControlPlaneError) in
-            _ = try s.createSite(.init(name: "Existing", cidrBlocks: ["10.20.0.0/16"], gatewayIpAddress: "203.0.113.9"), c)
+            _ = try s.createSite(
+                .init(name: "Existing", cidrBlocks: ["10.20.0.0/16"], gatewayIpAddress: "203.0.113.9"),
+                c
+            )
             let vpc = try s.createVPC(.init(regionId: "cn-hangzhou"), c)
             _ = try s.createVPNGateway(.init(regionId: "cn-hangzhou", vpcId: vpc.id, bandwidth: 5), c)
         }
@@ -137,7 +175,9 @@ struct SiteTests {
         #expect(error?.code == code)
         if code != "MissingCidrBlock" {
             // The message quotes the offending value.
-            #expect(blocks.contains { error?.message.contains($0) == true } || error?.message.contains(gatewayIP) == true)
+            #expect(
+                blocks.contains { error?.message.contains($0) == true } || error?.message.contains(gatewayIP) == true
+            )
         }
         #expect(await cp.snapshot == before)
     }
@@ -176,7 +216,9 @@ struct SiteTests {
             let error = await Self.error {
                 _ = try await cp.mutate { s, c throws(ControlPlaneError) in
                     try s.createSiteRouteEntry(
-                        .init(siteId: site.id, destinationCidrBlock: destination, nextHopIp: nextHop), c)
+                        .init(siteId: site.id, destinationCidrBlock: destination, nextHopIp: nextHop),
+                        c
+                    )
                 }
             }
             #expect(error?.code == code, "\(destination) via \(nextHop)")
@@ -185,19 +227,25 @@ struct SiteTests {
         let unknown = await Self.error {
             _ = try await cp.mutate { s, c throws(ControlPlaneError) in
                 try s.createSiteRouteEntry(
-                    .init(siteId: "site-nope", destinationCidrBlock: "192.168.0.0/16", nextHopIp: gatewayIP), c)
+                    .init(siteId: "site-nope", destinationCidrBlock: "192.168.0.0/16", nextHopIp: gatewayIP),
+                    c
+                )
             }
         }
         #expect(unknown?.code == "InvalidSiteId.NotFound" && unknown?.message.contains("site-nope") == true)
 
         try await cp.mutate { s, c throws(ControlPlaneError) in
             _ = try s.createSiteRouteEntry(
-                .init(siteId: site.id, destinationCidrBlock: "192.168.0.0/16", nextHopIp: gatewayIP), c)
+                .init(siteId: site.id, destinationCidrBlock: "192.168.0.0/16", nextHopIp: gatewayIP),
+                c
+            )
         }
         let duplicate = await Self.error {
             _ = try await cp.mutate { s, c throws(ControlPlaneError) in
                 try s.createSiteRouteEntry(
-                    .init(siteId: site.id, destinationCidrBlock: "192.168.0.0/16", nextHopIp: gatewayIP), c)
+                    .init(siteId: site.id, destinationCidrBlock: "192.168.0.0/16", nextHopIp: gatewayIP),
+                    c
+                )
             }
         }
         #expect(duplicate?.code == "InvalidDestinationCidrBlock.Duplicate")
@@ -228,7 +276,9 @@ struct SiteTests {
         #expect(loaded.vpnConnectionId == connection)
         #expect(loaded.peerIp == ids.gatewayIP && loaded.localIp == IPv4Address("203.0.113.41"))
         #expect(loaded.ikeConfig.psk == "shanghai-key")
-        #expect(loaded.localSubnet == [IPv4Prefix("10.10.10.0/24")!] && loaded.remoteSubnet == [IPv4Prefix("0.0.0.0/0")!])
+        #expect(
+            loaded.localSubnet == [IPv4Prefix("10.10.10.0/24")!] && loaded.remoteSubnet == [IPv4Prefix("0.0.0.0/0")!]
+        )
         #expect(loaded.ikeConfig.localId == "203.0.113.41" && loaded.ikeConfig.remoteId == ids.gatewayIP.description)
 
         // Loading again replaces; overrides apply.
@@ -237,8 +287,15 @@ struct SiteTests {
         let ipsec = pfsDisabled
         let reloaded = try await cp.mutate { s, c throws(ControlPlaneError) in
             try s.loadVPNConnectionConfig(
-                .init(siteId: shanghai, vpnConnectionId: connection, psk: "other-key", ipsecConfig: ipsec,
-                      remoteSubnet: "192.168.0.0/16"), c)
+                .init(
+                    siteId: shanghai,
+                    vpnConnectionId: connection,
+                    psk: "other-key",
+                    ipsecConfig: ipsec,
+                    remoteSubnet: "192.168.0.0/16"
+                ),
+                c
+            )
         }
         let configs = await cp.snapshot.sites[shanghai]?.connectionConfigs
         #expect(configs == [reloaded])
@@ -274,11 +331,36 @@ struct SiteTests {
             (.init(siteId: "site-nope", vpnConnectionId: ningboConnection), "InvalidSiteId.NotFound"),
             (.init(siteId: shanghai, vpnConnectionId: "vco-nope"), "InvalidVpnConnectionInstanceId.NotFound"),
             (.init(siteId: shanghai, vpnConnectionId: ningboConnection), "InvalidVpnConnection.SiteMismatch"),
-            (.init(siteId: shanghai, vpnConnectionId: ids.connections["Shanghai office"]!, psk: "has space"), "InvalidParameter"),
-            (.init(siteId: shanghai, vpnConnectionId: ids.connections["Shanghai office"]!, ikeConfig: badGroup), "InvalidParameter"),
-            (.init(siteId: shanghai, vpnConnectionId: ids.connections["Shanghai office"]!, psk: "b-key", ikeConfig: twoKeys), "InvalidParameter"),
-            (.init(siteId: shanghai, vpnConnectionId: ids.connections["Shanghai office"]!, localSubnet: "10.10.10.0/33"), "InvalidParameter"),
-            (.init(siteId: shanghai, vpnConnectionId: ids.connections["Shanghai office"]!, localSubnet: "10.10.10.0/24,10.10.11.0/24"), "InvalidParameter"),
+            (
+                .init(siteId: shanghai, vpnConnectionId: ids.connections["Shanghai office"]!, psk: "has space"),
+                "InvalidParameter"
+            ),
+            (
+                .init(siteId: shanghai, vpnConnectionId: ids.connections["Shanghai office"]!, ikeConfig: badGroup),
+                "InvalidParameter"
+            ),
+            (
+                .init(
+                    siteId: shanghai,
+                    vpnConnectionId: ids.connections["Shanghai office"]!,
+                    psk: "b-key",
+                    ikeConfig: twoKeys
+                ), "InvalidParameter"
+            ),
+            (
+                .init(
+                    siteId: shanghai,
+                    vpnConnectionId: ids.connections["Shanghai office"]!,
+                    localSubnet: "10.10.10.0/33"
+                ), "InvalidParameter"
+            ),
+            (
+                .init(
+                    siteId: shanghai,
+                    vpnConnectionId: ids.connections["Shanghai office"]!,
+                    localSubnet: "10.10.10.0/24,10.10.11.0/24"
+                ), "InvalidParameter"
+            ),
         ]
         for (request, code) in cases {
             let error = await Self.error {
@@ -298,7 +380,8 @@ struct SiteTests {
     // MARK: Storage
 
     @Test func sitesSurviveARestart() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("meridian-\(UUID().uuidString).db").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("meridian-\(UUID().uuidString).db")
+            .path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let first = try await Self.make(store: ResourceStoreStateStore(store: try SQLiteStore(path: path)))
         let ids = try await Self.buildSeed004(first)
@@ -322,12 +405,31 @@ struct SiteTests {
         for (request, code) in [
             (ConnectivityRequest(sourceIp: "10.10.10.300", destinationIp: "10.10.30.10"), "InvalidSourceIp.Malformed"),
             (ConnectivityRequest(sourceIp: "10.10.10.10", destinationIp: "x"), "InvalidDestinationIp.Malformed"),
-            (ConnectivityRequest(sourceIp: "10.10.10.10", destinationIp: "10.10.30.10", ipProtocol: "gre"), "InvalidProtocol"),
-            (ConnectivityRequest(sourceIp: "10.10.10.10", destinationIp: "10.10.30.10", ipProtocol: "tcp"), "MissingDestinationPort"),
-            (ConnectivityRequest(sourceIp: "10.10.10.10", destinationIp: "10.10.30.10", ipProtocol: "tcp", destinationPort: 70000), "InvalidDestinationPort"),
-            (ConnectivityRequest(sourceIp: "10.10.10.10", destinationIp: "10.10.30.10", destinationPort: 80), "InvalidDestinationPort"),
+            (
+                ConnectivityRequest(sourceIp: "10.10.10.10", destinationIp: "10.10.30.10", ipProtocol: "gre"),
+                "InvalidProtocol"
+            ),
+            (
+                ConnectivityRequest(sourceIp: "10.10.10.10", destinationIp: "10.10.30.10", ipProtocol: "tcp"),
+                "MissingDestinationPort"
+            ),
+            (
+                ConnectivityRequest(
+                    sourceIp: "10.10.10.10",
+                    destinationIp: "10.10.30.10",
+                    ipProtocol: "tcp",
+                    destinationPort: 70000
+                ), "InvalidDestinationPort"
+            ),
+            (
+                ConnectivityRequest(sourceIp: "10.10.10.10", destinationIp: "10.10.30.10", destinationPort: 80),
+                "InvalidDestinationPort"
+            ),
             (ConnectivityRequest(sourceIp: "172.31.0.1", destinationIp: "10.10.30.10"), "InvalidSourceIp.NotFound"),
-            (ConnectivityRequest(sourceIp: "10.10.10.10", destinationIp: "172.31.0.1"), "InvalidDestinationIp.NotFound"),
+            (
+                ConnectivityRequest(sourceIp: "10.10.10.10", destinationIp: "172.31.0.1"),
+                "InvalidDestinationIp.NotFound"
+            ),
         ] {
             #expect(throws: ControlPlaneError.self) { try state.testConnectivity(request) }
             do {
@@ -342,7 +444,13 @@ struct SiteTests {
         let cp = try await Self.make()
         _ = try await Self.buildSeed004(cp)
         let report = try await cp.snapshot.testConnectivity(
-            ConnectivityRequest(sourceIp: "10.10.10.10", destinationIp: "10.10.10.20", ipProtocol: "TCP", destinationPort: 22))
+            ConnectivityRequest(
+                sourceIp: "10.10.10.10",
+                destinationIp: "10.10.10.20",
+                ipProtocol: "TCP",
+                destinationPort: 22
+            )
+        )
         #expect(report.isReachable && report.outcome == "ACCEPTED")
         #expect(report.forwardHops.first?.routeType == RouteEntryType.connected.rawValue)
         #expect(report.source.name == "Shanghai office" && report.destination.node.hasPrefix("site-"))
@@ -379,9 +487,14 @@ struct SiteTests {
         let cp = try await Self.make()
         let ids = try await Self.buildSeed004(cp, shanghaiPSK: shanghaiPSK)
         let state = await cp.snapshot
-        let report = try state.testConnectivity(ConnectivityRequest(sourceIp: "10.10.10.10", destinationIp: "10.10.30.10"))
+        let report = try state.testConnectivity(
+            ConnectivityRequest(sourceIp: "10.10.10.10", destinationIp: "10.10.30.10")
+        )
 
-        var text = try String(contentsOf: Self.examples.appendingPathComponent("seed-004-vpn-hub.yaml"), encoding: .utf8)
+        var text = try String(
+            contentsOf: Self.examples.appendingPathComponent("seed-004-vpn-hub.yaml"),
+            encoding: .utf8
+        )
         text = text.replacingOccurrences(of: "198.51.100.40", with: ids.gatewayIP.description)
         if let shanghaiPSK {
             let device = "{peer: VPN Gateway, psk: shanghai-key"
@@ -418,13 +531,18 @@ struct SiteTests {
         let tunnels = state.siteTunnelStates()
         #expect(
             tunnels[ids.connections["Shanghai office"]!]?.status
-                == (shanghaiPSK == nil ? "ipsec_sa_established" : "ike_sa_not_established"))
+                == (shanghaiPSK == nil ? "ipsec_sa_established" : "ike_sa_not_established")
+        )
         #expect(tunnels[ids.connections["Ningbo office"]!]?.status == "ipsec_sa_established")
         // The connection's cloud-side Status (proj) agrees, through the control plane's kept engine.
         let view = await cp.view
         #expect(
             view.status(ofConnection: ids.connections["Shanghai office"]!)
-                == (shanghaiPSK == nil ? "ipsec_sa_established" : "ike_sa_not_established"))
-        #expect(try view.testConnectivity(ConnectivityRequest(sourceIp: "10.10.10.10", destinationIp: "10.10.30.10")) == report)
+                == (shanghaiPSK == nil ? "ipsec_sa_established" : "ike_sa_not_established")
+        )
+        #expect(
+            try view.testConnectivity(ConnectivityRequest(sourceIp: "10.10.10.10", destinationIp: "10.10.30.10"))
+                == report
+        )
     }
 }

@@ -3,8 +3,9 @@ import Foundation
 import IPAddressing
 
 extension Product {
-    /// Meridian's own API (version 2026-11-01): sites, their devices and connectivity tests, which the cloud's
-    /// API does not cover. Same endpoint and signatures as the cloud's products.
+    /// Meridian's own API (version 2026-11-01).
+    ///
+    /// Sites, their devices and connectivity tests, which the cloud's API does not cover. Same endpoint and signatures as the cloud's products.
     public static let meridian = Product(code: "Meridian", version: "2026-11-01", host: "meridian.local")
 }
 
@@ -24,7 +25,8 @@ enum SiteActions {
                     try state.createSite(request, context)
                 }
                 return [
-                    "SiteId": .string(site.id), "Name": .string(site.name), "CreateTime": CloudTime.iso(site.createTime),
+                    "SiteId": .string(site.id), "Name": .string(site.name),
+                    "CreateTime": CloudTime.iso(site.createTime),
                 ]
             },
             ClosureAction("DescribeSites", product: .meridian) { input throws(APIError) in

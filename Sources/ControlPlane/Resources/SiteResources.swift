@@ -27,8 +27,9 @@ public struct SiteRouteEntry: Sendable, Hashable, Codable {
     public var createTime: Date
 }
 
-/// An IPsec connection's configuration as loaded on a site's device: what `DownloadVpnConnectionConfig` gave
-/// at load time, with the caller's overrides. Later changes on the cloud side do not change it (a device keeps
+/// An IPsec connection's configuration as loaded on a site's device.
+///
+/// It is what `DownloadVpnConnectionConfig` gave at load time, with the caller's overrides. Later changes on the cloud side do not change it (a device keeps
 /// what was loaded), which is how a stale or mistyped device configuration is modelled.
 public struct SiteConnectionConfig: Sendable, Hashable, Codable {
     public var vpnConnectionId: String

@@ -184,7 +184,9 @@ extension CloudView {
             forwardHops: result.forward.hops.map(renderer.hop),
             returnOutcome: result.reverse?.disposition.rawValue,
             returnHops: result.reverse?.hops.map(renderer.hop) ?? [],
-            warnings: result.warnings.map { ConnectivityWarning(kind: $0.kind.rawValue, message: $0.message, fix: $0.fix) }
+            warnings: result.warnings.map {
+                ConnectivityWarning(kind: $0.kind.rawValue, message: $0.message, fix: $0.fix)
+            }
         )
     }
 }
@@ -237,7 +239,8 @@ struct _HopRenderer {
         case .connected: "connected"
         case .ipAddress(let address): address.description
         case .ipsecTunnel(let peer):
-            engine.vpnGateway(withPublicIP: peer).map { "tunnel to \(peer) (\(name($0.rawValue)))" } ?? "tunnel to \(peer)"
+            engine.vpnGateway(withPublicIP: peer).map { "tunnel to \(peer) (\(name($0.rawValue)))" }
+                ?? "tunnel to \(peer)"
         }
     }
 
@@ -245,7 +248,8 @@ struct _HopRenderer {
         switch link {
         case .vSwitch(let id): "vSwitch \(name(id.rawValue))"
         case .ipsecTunnel(let id): "IPsec \(name(id.rawValue))"
-        case .routerInterface(let id, let opposite): "router interface \(name(id.rawValue)) → \(name(opposite.rawValue))"
+        case .routerInterface(let id, let opposite):
+            "router interface \(name(id.rawValue)) → \(name(opposite.rawValue))"
         case .cen(let id, let from, let to): "CEN \(name(id.rawValue)) \(from) → \(to)"
         case .vpnGatewayToVPC(let id): "into VPC \(name(id.rawValue))"
         case .vpcToVPNGateway(let id): "to VPN gateway \(name(id.rawValue))"

@@ -23,7 +23,9 @@ extension CloudState {
         }
     }
 
-    /// A loaded configuration as the device's single proposal per phase. The strings were checked against the
+    /// A loaded configuration as the device's single proposal per phase.
+    ///
+    /// The strings were checked against the
     /// same lists when the configuration was loaded, so the fallbacks only guard a hand-edited store.
     static func deviceConfiguration(_ config: SiteConnectionConfig) -> SiteIPsecConfiguration {
         let ike = config.ikeConfig

@@ -67,7 +67,10 @@ extension CloudState {
 
     /// Creates a site: its blocks must not overlap each other nor another site's, and its gateway IP must be a
     /// public address that no other site or VPN gateway has.
-    public mutating func createSite(_ request: CreateSite, _ context: MutationContext) throws(ControlPlaneError) -> SiteResource {
+    public mutating func createSite(
+        _ request: CreateSite,
+        _ context: MutationContext
+    ) throws(ControlPlaneError) -> SiteResource {
         guard (1...Self.maxSiteCIDRBlocks).contains(request.cidrBlocks.count) else {
             throw .invalid(
                 request.cidrBlocks.isEmpty ? "MissingCidrBlock" : "InvalidCidrBlock.Count",
@@ -182,7 +185,9 @@ extension CloudState {
         }
     }
 
-    /// Adds `ip route <destination> <next hop>` to a site's device. The next hop must be a VPN gateway's public
+    /// Adds `ip route <destination> <next hop>` to a site's device.
+    ///
+    /// The next hop must be a VPN gateway's public
     /// IP (the device sends the traffic into its tunnel to that gateway): an address inside the site, or one
     /// the device cannot reach, is rejected.
     public mutating func createSiteRouteEntry(
@@ -294,8 +299,10 @@ extension CloudState {
         }
     }
 
-    /// Loads an IPsec connection's configuration on the site's device: what `DownloadVpnConnectionConfig`
-    /// gives now, with the overrides applied. Loading the same connection again replaces the earlier one.
+    /// Loads an IPsec connection's configuration on the site's device.
+    ///
+    /// It is what `DownloadVpnConnectionConfig` gives now, with the overrides applied. Loading the same
+    /// connection again replaces the earlier one.
     public mutating func loadVPNConnectionConfig(
         _ request: LoadVPNConnectionConfig,
         _ context: MutationContext
@@ -329,12 +336,14 @@ extension CloudState {
         if let input = request.ipsecConfig {
             ipsec = try Self.applying(input, to: ipsec)
         }
-        let local = try request.localSubnet.map { (text: String) throws(ControlPlaneError) -> [IPv4Prefix] in
-            try Self.subnets(text, parameter: "LocalSubnet")
-        } ?? connection.remoteSubnet
-        let remote = try request.remoteSubnet.map { (text: String) throws(ControlPlaneError) -> [IPv4Prefix] in
-            try Self.subnets(text, parameter: "RemoteSubnet")
-        } ?? connection.localSubnet
+        let local =
+            try request.localSubnet.map { (text: String) throws(ControlPlaneError) -> [IPv4Prefix] in
+                try Self.subnets(text, parameter: "LocalSubnet")
+            } ?? connection.remoteSubnet
+        let remote =
+            try request.remoteSubnet.map { (text: String) throws(ControlPlaneError) -> [IPv4Prefix] in
+                try Self.subnets(text, parameter: "RemoteSubnet")
+            } ?? connection.localSubnet
         if ike.ikeVersion == "ikev1", local.count > 1 || remote.count > 1 {
             throw .invalid(
                 "InvalidParameter",
@@ -388,7 +397,10 @@ extension CloudState {
     static func lifetime(_ value: Int?, _ key: String, default defaultValue: Int) throws(ControlPlaneError) -> Int {
         guard let value else { return defaultValue }
         guard (0...86400).contains(value) else {
-            throw .invalid("InvalidParameter", "The specified \(key) '\(value)' is not valid; allowed: 0 to 86400 seconds.")
+            throw .invalid(
+                "InvalidParameter",
+                "The specified \(key) '\(value)' is not valid; allowed: 0 to 86400 seconds."
+            )
         }
         return value
     }
@@ -397,10 +409,25 @@ extension CloudState {
     static func applying(_ input: IKEConfigInput, to base: IKEConfig) throws(ControlPlaneError) -> IKEConfig {
         var c = base
         if let psk = input.Psk { c.psk = try checkedPSK(psk, parameter: "IkeConfig.Psk") }
-        c.ikeVersion = try choose(input.IkeVersion, "IkeConfig.IkeVersion", allowed: ["ikev1", "ikev2"], default: c.ikeVersion)
+        c.ikeVersion = try choose(
+            input.IkeVersion,
+            "IkeConfig.IkeVersion",
+            allowed: ["ikev1", "ikev2"],
+            default: c.ikeVersion
+        )
         c.ikeMode = try choose(input.IkeMode, "IkeConfig.IkeMode", allowed: ["main", "aggressive"], default: c.ikeMode)
-        c.ikeEncAlg = try choose(input.IkeEncAlg, "IkeConfig.IkeEncAlg", allowed: encryptionAlgorithms, default: c.ikeEncAlg)
-        c.ikeAuthAlg = try choose(input.IkeAuthAlg, "IkeConfig.IkeAuthAlg", allowed: integrityAlgorithms, default: c.ikeAuthAlg)
+        c.ikeEncAlg = try choose(
+            input.IkeEncAlg,
+            "IkeConfig.IkeEncAlg",
+            allowed: encryptionAlgorithms,
+            default: c.ikeEncAlg
+        )
+        c.ikeAuthAlg = try choose(
+            input.IkeAuthAlg,
+            "IkeConfig.IkeAuthAlg",
+            allowed: integrityAlgorithms,
+            default: c.ikeAuthAlg
+        )
         c.ikePfs = try choose(input.IkePfs, "IkeConfig.IkePfs", allowed: dhGroups, default: c.ikePfs)
         c.ikeLifetime = try lifetime(input.IkeLifetime, "IkeConfig.IkeLifetime", default: c.ikeLifetime)
         if let value = input.LocalId { c.localId = value }
@@ -410,10 +437,24 @@ extension CloudState {
 
     static func applying(_ input: IPsecConfigInput, to base: IPsecConfig) throws(ControlPlaneError) -> IPsecConfig {
         var c = base
-        c.ipsecEncAlg = try choose(input.IpsecEncAlg, "IpsecConfig.IpsecEncAlg", allowed: encryptionAlgorithms, default: c.ipsecEncAlg)
+        c.ipsecEncAlg = try choose(
+            input.IpsecEncAlg,
+            "IpsecConfig.IpsecEncAlg",
+            allowed: encryptionAlgorithms,
+            default: c.ipsecEncAlg
+        )
         c.ipsecAuthAlg = try choose(
-            input.IpsecAuthAlg, "IpsecConfig.IpsecAuthAlg", allowed: integrityAlgorithms, default: c.ipsecAuthAlg)
-        c.ipsecPfs = try choose(input.IpsecPfs, "IpsecConfig.IpsecPfs", allowed: ["disabled"] + dhGroups, default: c.ipsecPfs)
+            input.IpsecAuthAlg,
+            "IpsecConfig.IpsecAuthAlg",
+            allowed: integrityAlgorithms,
+            default: c.ipsecAuthAlg
+        )
+        c.ipsecPfs = try choose(
+            input.IpsecPfs,
+            "IpsecConfig.IpsecPfs",
+            allowed: ["disabled"] + dhGroups,
+            default: c.ipsecPfs
+        )
         c.ipsecLifetime = try lifetime(input.IpsecLifetime, "IpsecConfig.IpsecLifetime", default: c.ipsecLifetime)
         return c
     }
