@@ -155,12 +155,12 @@ let package = Package(
         // MARK: Layer 2: control plane and the cloud's RPC API
         .target(
             name: "ControlPlane",
-            dependencies: ["IPAddressing", "NetworkModel", "RouteEngine", "Persistence"],
+            dependencies: ["IPAddressing", "NetworkModel", "RouteEngine", "Reachability", "Persistence"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "ControlPlaneTests",
-            dependencies: ["ControlPlane", "Persistence", "NetworkModel", "RouteEngine", "Reachability", "IPAddressing"],
+            dependencies: ["ControlPlane", "Persistence", "NetworkModel", "RouteEngine", "Reachability", "IPAddressing", "TopologyFile"],
             swiftSettings: strictSettings
         ),
         .target(

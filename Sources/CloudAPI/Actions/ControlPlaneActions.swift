@@ -19,7 +19,7 @@ public enum CloudActions {
     /// Adds the VPC, route, VPN, CEN and ECS actions, run through `controlPlane`.
     public static func register(into registry: inout ActionRegistry, controlPlane: ControlPlane) {
         for action in VPCActions.all(controlPlane) + VPNActions.all(controlPlane) + VPNRouteActions.all(controlPlane)
-            + CENActions.all(controlPlane) + ECSActions.all(controlPlane)
+            + CENActions.all(controlPlane) + ECSActions.all(controlPlane) + SiteActions.all(controlPlane)
         {
             registry.register(action)
         }

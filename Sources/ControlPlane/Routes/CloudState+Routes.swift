@@ -23,6 +23,7 @@ extension CloudState {
         projectVPN(into: &topology)
         projectCEN(into: &topology)
         projectECS(into: &topology)
+        projectSites(into: &topology)
         return topology
     }
 

@@ -21,6 +21,8 @@ public struct CloudState: Sendable, Hashable, Codable {
     public var securityGroups: [String: ECSSecurityGroup] = [:]
     /// ECS instances.
     public var instances: [String: ECSInstance] = [:]
+    /// Offices and data centres (API version 2026-11-01), keyed by `site-…` id.
+    public var sites: [String: SiteResource] = [:]
     /// Creation order of every id.
     public var order: [String: Int] = [:]
     package var nextOrder = 0

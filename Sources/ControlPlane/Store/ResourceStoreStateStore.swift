@@ -21,6 +21,7 @@ public actor ResourceStoreStateStore: StateStore {
         case cenAttachment = "cen-attachment"
         case securityGroup = "security-group"
         case instance
+        case site
     }
 
     /// A resource with its creation order (the order `Describe*` lists it in).
@@ -116,6 +117,10 @@ public actor ResourceStoreStateStore: StateStore {
             let stored = try decode(ECSInstance.self)
             state.instances[record.id] = stored.resource
             order = stored.order
+        case .site:
+            let stored = try decode(SiteResource.self)
+            state.sites[record.id] = stored.resource
+            order = stored.order
         }
         state.order[record.id] = order
     }
@@ -139,6 +144,7 @@ public actor ResourceStoreStateStore: StateStore {
         try diff(\.cenAttachments, .cenAttachment, region: \.childInstanceRegionId, state, &batch)
         try diff(\.securityGroups, .securityGroup, region: \.regionId, state, &batch)
         try diff(\.instances, .instance, region: \.regionId, state, &batch)
+        try diff(\.sites, .site, region: { $0.regionId.isEmpty ? "global" : $0.regionId }, state, &batch)
         if !batch.operations.isEmpty {
             let result = try await store.commit(batch)
             for record in result.records { versions[ResourceKey(kind: record.kind, id: record.id)] = record.version }
