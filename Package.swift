@@ -158,7 +158,11 @@ let package = Package(
             dependencies: ["IPAddressing", "NetworkModel", "RouteEngine", "Persistence"],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane", "Persistence"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "ControlPlaneTests",
+            dependencies: ["ControlPlane", "Persistence", "NetworkModel", "RouteEngine", "Reachability"],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "CloudAPI",
             dependencies: [

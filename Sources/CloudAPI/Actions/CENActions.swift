@@ -46,7 +46,10 @@ enum CENActions {
                                 ),
                                 "ProtectionLevel": .string(cen.protectionLevel), "Ipv6Level": "DISABLED",
                                 "ResourceGroupId": "",
-                                "CenBandwidthPackageIds": .wrapped("CenBandwidthPackageId", []),
+                                "CenBandwidthPackageIds": .wrapped(
+                                    "CenBandwidthPackageId",
+                                    state.bandwidthPackages(of: cen.id).map { .string($0.id) }
+                                ),
                                 "Tags": .wrapped("Tag", []),
                             ]
                         }

@@ -19,7 +19,8 @@ public enum CloudActions {
     /// Adds the VPC, route and VPN actions, run through `controlPlane`.
     public static func register(into registry: inout ActionRegistry, controlPlane: ControlPlane) {
         for action in VPCActions.all(controlPlane) + VPNActions.all(controlPlane) + VPNRouteActions.all(controlPlane)
-            + CENActions.all(controlPlane)
+            + CENActions.all(controlPlane) + ExpressConnectActions.all(controlPlane)
+            + CENBandwidthActions.all(controlPlane) + VPNRouteChangeActions.all(controlPlane)
         {
             registry.register(action)
         }

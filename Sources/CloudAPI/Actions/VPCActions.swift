@@ -194,6 +194,9 @@ enum VPCActions {
                 let tableId = input.string("RouteTableId")
                 let tableType = input.string("RouteTableType")
                 let paging = try input.paging()
+                if input.string("RouterType") == "VBR" {
+                    return try await ExpressConnectActions.vbrRouteTableList(cp, input, region: region, paging: paging)
+                }
                 return try await read(cp) { state in
                     let vpcs = state.ordered(state.vpcs).filter {
                         $0.regionId == region && (vpcId == nil || $0.id == vpcId)
@@ -248,8 +251,8 @@ enum VPCActions {
                     offset = value
                 }
                 return try await read(cp) { state throws(ControlPlaneError) in
-                    let vpc = try state.vpc(routeTable: tableId)
-                    let entries = routeEntries(of: vpc, state).filter {
+                    let (table, regionId) = try ExpressConnectActions.tableRows(tableId, state)
+                    let entries = table.filter {
                         (entryId == nil || $0.id == entryId) && (name == nil || $0.name == name)
                             && (type == nil || $0.type == type)
                             && (hopId == nil || $0.nextHopId == hopId) && (hopType == nil || $0.nextHopType == hopType)
@@ -259,7 +262,7 @@ enum VPCActions {
                     let next = offset + page.count < entries.count ? String(offset + page.count) : ""
                     return [
                         "NextToken": .string(next), "TotalCount": .int(entries.count),
-                        "RouteEntrys": .wrapped("RouteEntry", page.map { $0.listObject(regionId: vpc.regionId) }),
+                        "RouteEntrys": .wrapped("RouteEntry", page.map { $0.listObject(regionId: regionId) }),
                     ]
                 }
             },

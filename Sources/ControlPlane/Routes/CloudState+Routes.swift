@@ -91,6 +91,7 @@ extension CloudState {
                 )
             )
         }
+        projectExpressConnect(into: &topology)
         return topology
     }
 

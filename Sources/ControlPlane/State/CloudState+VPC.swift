@@ -118,6 +118,12 @@ extension CloudState {
                 "The VPC '\(id)' still has custom route entry \(route.destination) (\(route.id)); delete it first."
             )
         }
+        if let ri = routerInterfaces(on: vpc.vRouterId).first {
+            throw .invalid(
+                "DependencyViolation.RouterInterface",
+                "The VPC '\(id)' still has router interface '\(ri.id)'; delete it first."
+            )
+        }
         if let attachment = cenAttachments["cenattach-" + id] {
             throw .invalid(
                 "DependencyViolation.Cen",
@@ -278,6 +284,7 @@ extension CloudState {
         _ request: CreateRouteEntry,
         _ context: MutationContext
     ) throws(ControlPlaneError) -> RouteEntry {
+        if let vbr = vbr(routeTable: request.routeTableId) { return try createVBRRouteEntry(vbr, request, context) }
         let vpc = try vpc(routeTable: request.routeTableId, region: request.regionId)
         var text = request.destinationCidrBlock
         if !text.contains("/") { text += "/32" }
@@ -325,6 +332,8 @@ extension CloudState {
                     "The specified NextHopId '\(hop)' is not a VPN gateway of VPC '\(vpc.id)'."
                 )
             }
+        case "RouterInterface":
+            try checkRouterInterfaceNextHop(hop, of: vpc)
         default:
             throw .notFound(
                 "InvalidNextHopId.NotFound",
@@ -360,6 +369,9 @@ extension CloudState {
         nextHopId: String?,
         region: String?
     ) throws(ControlPlaneError) {
+        if let vbr = (id.flatMap { routeEntries[$0]?.routeTableId } ?? routeTableId).flatMap(vbr(routeTable:)) {
+            return try deleteVBRRouteEntry(vbr, id: id, destination: destination, nextHopId: nextHopId)
+        }
         let entry: RouteEntry
         if let id {
             guard let found = routeEntries[id] else {

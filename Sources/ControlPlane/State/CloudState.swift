@@ -17,6 +17,8 @@ public struct CloudState: Sendable, Hashable, Codable {
     public var cens: [String: CEN] = [:]
     /// Attachments keyed by `CENAttachment.id`.
     public var cenAttachments: [String: CENAttachment] = [:]
+    /// Router interfaces, VBRs and CEN bandwidth (see `ExpressConnectResources.swift`); `nil` until one exists.
+    public var expressConnect: ExpressConnectState? = nil
     /// Creation order of every id.
     public var order: [String: Int] = [:]
     package var nextOrder = 0
@@ -47,6 +49,7 @@ public struct Quotas: Sendable, Hashable {
     public var connectionsPerVPNGateway = 10
     public var destinationRoutesPerVPNGateway = 20
     public var policyRoutesPerVPNGateway = 20
+    public var routerInterfacesPerRouter = 5
 
     public init() {}
 }
