@@ -58,6 +58,29 @@ struct ExpressConnectTests {
         return Pair(vpc1: vpc1, vpc2: vpc2, initiator: initiator, acceptor: acceptor)
     }
 
+    /// Another mutually configured `Idle` pair between the VPCs of `p`.
+    static func pair(_ cp: ControlPlane, reusing p: Pair) async throws -> Pair {
+        let initiator = try await cp.mutate { s, c throws(ControlPlaneError) in
+            try s.createRouterInterface(
+                .init(
+                    regionId: "cn-hangzhou", routerType: "VRouter", routerId: p.vpc1.vRouterId, role: "InitiatingSide",
+                    spec: "Small.2", oppositeRegionId: "cn-hangzhou"), c)
+        }
+        let acceptor = try await cp.mutate { s, c throws(ControlPlaneError) in
+            try s.createRouterInterface(
+                .init(
+                    regionId: "cn-hangzhou", routerType: "VRouter", routerId: p.vpc2.vRouterId, role: "AcceptingSide",
+                    spec: "Negative", oppositeRegionId: "cn-hangzhou", oppositeRouterId: p.vpc1.vRouterId,
+                    oppositeInterfaceId: initiator.id), c)
+        }
+        _ = try await cp.mutate { s, _ throws(ControlPlaneError) in
+            try s.modifyRouterInterface(
+                initiator.id, region: "cn-hangzhou",
+                .init(oppositeInterfaceId: acceptor.id, oppositeRouterId: p.vpc2.vRouterId))
+        }
+        return Pair(vpc1: p.vpc1, vpc2: p.vpc2, initiator: initiator, acceptor: acceptor)
+    }
+
     static func route(_ cp: ControlPlane, table: String, _ destination: String, via ri: String) async throws
         -> APIRouteEntry
     {
@@ -128,6 +151,15 @@ struct ExpressConnectTests {
         }
         state = await cp.snapshot
         #expect(Self.trace(state, from: p.vpc1.id, to: "172.16.1.10").finalNode == .vpc(VPCID(p.vpc2.id)))
+
+        // A second, correctly paired couple between the same two routers: only one connected pair is allowed.
+        let second = try await Self.pair(cp, reusing: p)
+        let twice = await Make.error {
+            try await cp.mutate { s, c throws(ControlPlaneError) in
+                try s.connectRouterInterface(second.initiator.id, region: "cn-hangzhou", c)
+            }
+        }
+        #expect(twice?.code == "Forbidden.OnlyOneConnection")
     }
 
     @Test func routerInterfaceStateRulesAnswerTheCloudsCodes() async throws {
