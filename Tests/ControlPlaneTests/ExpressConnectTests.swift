@@ -456,6 +456,16 @@ struct ExpressConnectTests {
         #expect(busy?.code == "DependencyViolation.Cen")
     }
 
+    @Test func aStateFileWrittenBeforeExpressConnectStillLoads() async throws {
+        let cp = try await Make.make()
+        _ = try await cp.mutate { s, c throws(ControlPlaneError) in try s.createVPC(.init(regionId: "cn-hangzhou"), c) }
+        let old = try JSONEncoder().encode(await cp.snapshot)
+        // A state without router interfaces, VBRs or bandwidth has no `expressConnect` key, as files written before.
+        #expect(!String(decoding: old, as: UTF8.self).contains("expressConnect"))
+        let decoded = try JSONDecoder().decode(CloudState.self, from: old)
+        #expect(decoded == (await cp.snapshot) && decoded.routerInterfaces.isEmpty)
+    }
+
     @Test func expressConnectAndBandwidthSurviveARestart() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("meridian-\(UUID().uuidString).db").path
         defer { try? FileManager.default.removeItem(atPath: path) }

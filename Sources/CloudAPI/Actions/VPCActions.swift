@@ -118,10 +118,10 @@ enum VPCActions {
                         )
                     }
                     throw APIError(
-                        code: "InvalidNextHopId.NotFound",
-                        status: 404,
+                        code: "InvalidNextHopType",
+                        status: 400,
                         message:
-                            "NextHopList (ECMP) needs router interfaces whose opposite router is a VBR; this cloud has no router interfaces yet."
+                            "NextHopList (ECMP over 2 to 4 router interfaces towards VBRs) is not modelled by this cloud; give NextHopType=RouterInterface and one NextHopId."
                     )
                 }
                 let request = CloudState.CreateRouteEntry(
