@@ -36,24 +36,46 @@ struct ExpressConnectTests {
         let initiator = try await cp.mutate { s, c throws(ControlPlaneError) in
             try s.createRouterInterface(
                 .init(
-                    regionId: "cn-hangzhou", routerType: "VRouter", routerId: vpc1.vRouterId, role: "InitiatingSide",
-                    spec: "Small.1", oppositeRegionId: "cn-hangzhou"), c)
+                    regionId: "cn-hangzhou",
+                    routerType: "VRouter",
+                    routerId: vpc1.vRouterId,
+                    role: "InitiatingSide",
+                    spec: "Small.1",
+                    oppositeRegionId: "cn-hangzhou"
+                ),
+                c
+            )
         }
         let acceptor = try await cp.mutate { s, c throws(ControlPlaneError) in
             try s.createRouterInterface(
                 .init(
-                    regionId: "cn-hangzhou", routerType: "VRouter", routerId: vpc2.vRouterId, role: "AcceptingSide",
-                    spec: "Negative", oppositeRegionId: "cn-hangzhou"), c)
+                    regionId: "cn-hangzhou",
+                    routerType: "VRouter",
+                    routerId: vpc2.vRouterId,
+                    role: "AcceptingSide",
+                    spec: "Negative",
+                    oppositeRegionId: "cn-hangzhou"
+                ),
+                c
+            )
         }
         _ = try await cp.mutate { s, _ throws(ControlPlaneError) in
             try s.modifyRouterInterface(
-                initiator.id, region: "cn-hangzhou",
-                .init(oppositeInterfaceId: acceptor.id, oppositeRouterId: vpc2.vRouterId, oppositeRouterType: "VRouter"))
+                initiator.id,
+                region: "cn-hangzhou",
+                .init(oppositeInterfaceId: acceptor.id, oppositeRouterId: vpc2.vRouterId, oppositeRouterType: "VRouter")
+            )
         }
         _ = try await cp.mutate { s, _ throws(ControlPlaneError) in
             try s.modifyRouterInterface(
-                acceptor.id, region: "cn-hangzhou",
-                .init(oppositeInterfaceId: initiator.id, oppositeRouterId: vpc1.vRouterId, oppositeRouterType: "VRouter"))
+                acceptor.id,
+                region: "cn-hangzhou",
+                .init(
+                    oppositeInterfaceId: initiator.id,
+                    oppositeRouterId: vpc1.vRouterId,
+                    oppositeRouterType: "VRouter"
+                )
+            )
         }
         return Pair(vpc1: vpc1, vpc2: vpc2, initiator: initiator, acceptor: acceptor)
     }
@@ -63,32 +85,60 @@ struct ExpressConnectTests {
         let initiator = try await cp.mutate { s, c throws(ControlPlaneError) in
             try s.createRouterInterface(
                 .init(
-                    regionId: "cn-hangzhou", routerType: "VRouter", routerId: p.vpc1.vRouterId, role: "InitiatingSide",
-                    spec: "Small.2", oppositeRegionId: "cn-hangzhou"), c)
+                    regionId: "cn-hangzhou",
+                    routerType: "VRouter",
+                    routerId: p.vpc1.vRouterId,
+                    role: "InitiatingSide",
+                    spec: "Small.2",
+                    oppositeRegionId: "cn-hangzhou"
+                ),
+                c
+            )
         }
         let acceptor = try await cp.mutate { s, c throws(ControlPlaneError) in
             try s.createRouterInterface(
                 .init(
-                    regionId: "cn-hangzhou", routerType: "VRouter", routerId: p.vpc2.vRouterId, role: "AcceptingSide",
-                    spec: "Negative", oppositeRegionId: "cn-hangzhou", oppositeRouterId: p.vpc1.vRouterId,
-                    oppositeInterfaceId: initiator.id), c)
+                    regionId: "cn-hangzhou",
+                    routerType: "VRouter",
+                    routerId: p.vpc2.vRouterId,
+                    role: "AcceptingSide",
+                    spec: "Negative",
+                    oppositeRegionId: "cn-hangzhou",
+                    oppositeRouterId: p.vpc1.vRouterId,
+                    oppositeInterfaceId: initiator.id
+                ),
+                c
+            )
         }
         _ = try await cp.mutate { s, _ throws(ControlPlaneError) in
             try s.modifyRouterInterface(
-                initiator.id, region: "cn-hangzhou",
-                .init(oppositeInterfaceId: acceptor.id, oppositeRouterId: p.vpc2.vRouterId))
+                initiator.id,
+                region: "cn-hangzhou",
+                .init(oppositeInterfaceId: acceptor.id, oppositeRouterId: p.vpc2.vRouterId)
+            )
         }
         return Pair(vpc1: p.vpc1, vpc2: p.vpc2, initiator: initiator, acceptor: acceptor)
     }
 
-    static func route(_ cp: ControlPlane, table: String, _ destination: String, via ri: String) async throws
+    static func route(
+        _ cp: ControlPlane,
+        table: String,
+        _ destination: String,
+        via ri: String
+    ) async throws
         -> APIRouteEntry
     {
         try await cp.mutate { s, c throws(ControlPlaneError) in
             try s.createRouteEntry(
                 .init(
-                    regionId: nil, routeTableId: table, destinationCidrBlock: destination,
-                    nextHopType: "RouterInterface", nextHopId: ri), c)
+                    regionId: nil,
+                    routeTableId: table,
+                    destinationCidrBlock: destination,
+                    nextHopType: "RouterInterface",
+                    nextHopId: ri
+                ),
+                c
+            )
         }
     }
 
@@ -111,8 +161,10 @@ struct ExpressConnectTests {
         let entry = try #require(engine.lookup(IPv4Address("172.16.1.10")!, at: .vpc(VPCID(p.vpc1.id))))
         #expect(entry.nextHop == .routerInterface(RouterInterfaceID(p.initiator.id)))
         #expect(entry.routeEntryID == RouteEntryID(r1.id))
-        #expect(state.topology.routerInterfaces[RouterInterfaceID(p.initiator.id)]?.oppositeInterface
-            == RouterInterfaceID(p.acceptor.id))
+        #expect(
+            state.topology.routerInterfaces[RouterInterfaceID(p.initiator.id)]?.oppositeInterface
+                == RouterInterfaceID(p.acceptor.id)
+        )
 
         // Idle: the route exists but the pair carries nothing.
         var path = Self.trace(state, from: p.vpc1.id, to: "172.16.1.10")
@@ -128,7 +180,12 @@ struct ExpressConnectTests {
         #expect(state.routerInterfaces[p.acceptor.id]?.connectedTime == Make.now)
         // Both Active: the packet crosses to VPC2 and reaches its vSwitch (no instance answers there).
         path = Self.trace(state, from: p.vpc1.id, to: "172.16.1.10")
-        #expect(path.hops.contains { $0.link == .routerInterface(RouterInterfaceID(p.initiator.id), opposite: RouterInterfaceID(p.acceptor.id)) })
+        #expect(
+            path.hops.contains {
+                $0.link
+                    == .routerInterface(RouterInterfaceID(p.initiator.id), opposite: RouterInterfaceID(p.acceptor.id))
+            }
+        )
         #expect(path.finalNode == .vpc(VPCID(p.vpc2.id)))
         #expect(path.disposition == .neighborUnreachable)
         // And back: VPC2 routes 10.0.0.0/16 over its end.
@@ -165,25 +222,42 @@ struct ExpressConnectTests {
     @Test func routerInterfaceStateRulesAnswerTheCloudsCodes() async throws {
         let cp = try await Make.make()
         let p = try await Self.pair(cp)
-        func code(_ body: @escaping @Sendable (inout CloudState, MutationContext) throws(ControlPlaneError) -> Void)
+        func code(
+            _ body: @escaping @Sendable (inout CloudState, MutationContext) throws(ControlPlaneError) -> Void
+        )
             async -> String?
         {
             await Make.error { try await cp.mutate(body) }?.code
         }
         // Acceptor cannot connect; activating an Idle interface is a status error.
         #expect(
-            await code { s, c throws(ControlPlaneError) in try s.connectRouterInterface(p.acceptor.id, region: "cn-hangzhou", c) }
-                == "IncorrectRole.NotInitiatingSide")
+            await code { s, c throws(ControlPlaneError) in
+                try s.connectRouterInterface(p.acceptor.id, region: "cn-hangzhou", c)
+            }
+                == "IncorrectRole.NotInitiatingSide"
+        )
         #expect(
-            await code { s, _ throws(ControlPlaneError) in try s.activateRouterInterface(p.initiator.id, region: "cn-hangzhou") }
-                == "IncorrectRIStatus")
+            await code { s, _ throws(ControlPlaneError) in
+                try s.activateRouterInterface(p.initiator.id, region: "cn-hangzhou")
+            }
+                == "IncorrectRIStatus"
+        )
         // A third interface on VPC1 naming the acceptor, which names someone else: not each other's opposite.
         let stray = try await cp.mutate { s, c throws(ControlPlaneError) in
             try s.createRouterInterface(
                 .init(
-                    regionId: "cn-hangzhou", routerType: "VRouter", routerId: p.vpc1.vRouterId, role: "InitiatingSide",
-                    spec: "Middle.1", oppositeRegionId: "cn-hangzhou", oppositeRouterType: "VRouter",
-                    oppositeRouterId: p.vpc2.vRouterId, oppositeInterfaceId: p.acceptor.id), c)
+                    regionId: "cn-hangzhou",
+                    routerType: "VRouter",
+                    routerId: p.vpc1.vRouterId,
+                    role: "InitiatingSide",
+                    spec: "Middle.1",
+                    oppositeRegionId: "cn-hangzhou",
+                    oppositeRouterType: "VRouter",
+                    oppositeRouterId: p.vpc2.vRouterId,
+                    oppositeInterfaceId: p.acceptor.id
+                ),
+                c
+            )
         }
         let mismatch = await Make.error {
             try await cp.mutate { s, c throws(ControlPlaneError) in
@@ -196,19 +270,34 @@ struct ExpressConnectTests {
         let lonely = try await cp.mutate { s, c throws(ControlPlaneError) in
             try s.createRouterInterface(
                 .init(
-                    regionId: "cn-hangzhou", routerType: "VRouter", routerId: p.vpc1.vRouterId, role: "InitiatingSide",
-                    spec: "Small.1", oppositeRegionId: "cn-hangzhou"), c)
+                    regionId: "cn-hangzhou",
+                    routerType: "VRouter",
+                    routerId: p.vpc1.vRouterId,
+                    role: "InitiatingSide",
+                    spec: "Small.1",
+                    oppositeRegionId: "cn-hangzhou"
+                ),
+                c
+            )
         }
         #expect(
-            await code { s, c throws(ControlPlaneError) in try s.connectRouterInterface(lonely.id, region: "cn-hangzhou", c) }
-                == "IncorrectOppositeInterfaceInfo.NotSet")
+            await code { s, c throws(ControlPlaneError) in
+                try s.connectRouterInterface(lonely.id, region: "cn-hangzhou", c)
+            }
+                == "IncorrectOppositeInterfaceInfo.NotSet"
+        )
         // Same router on both sides.
         _ = try await cp.mutate { s, _ throws(ControlPlaneError) in
             try s.modifyRouterInterface(
-                lonely.id, region: "cn-hangzhou", .init(oppositeInterfaceId: stray.id, oppositeRouterId: p.vpc1.vRouterId))
+                lonely.id,
+                region: "cn-hangzhou",
+                .init(oppositeInterfaceId: stray.id, oppositeRouterId: p.vpc1.vRouterId)
+            )
         }
         let same = await Make.error {
-            try await cp.mutate { s, c throws(ControlPlaneError) in try s.connectRouterInterface(lonely.id, region: "cn-hangzhou", c) }
+            try await cp.mutate { s, c throws(ControlPlaneError) in
+                try s.connectRouterInterface(lonely.id, region: "cn-hangzhou", c)
+            }
         }
         #expect(same?.code == "IncorrectOppositeInterfaceInfo" && same?.message.contains("same router") == true)
         // Bad spec for the role, and the per-router quota (5).
@@ -216,47 +305,84 @@ struct ExpressConnectTests {
             await code { s, c throws(ControlPlaneError) in
                 _ = try s.createRouterInterface(
                     .init(
-                        regionId: "cn-hangzhou", routerType: "VRouter", routerId: p.vpc2.vRouterId, role: "AcceptingSide",
-                        spec: "Small.1", oppositeRegionId: "cn-hangzhou"), c)
-            } == "InvalidSpec")
+                        regionId: "cn-hangzhou",
+                        routerType: "VRouter",
+                        routerId: p.vpc2.vRouterId,
+                        role: "AcceptingSide",
+                        spec: "Small.1",
+                        oppositeRegionId: "cn-hangzhou"
+                    ),
+                    c
+                )
+            } == "InvalidSpec"
+        )
         for _ in 0..<2 {
             _ = try await cp.mutate { s, c throws(ControlPlaneError) in
                 try s.createRouterInterface(
                     .init(
-                        regionId: "cn-hangzhou", routerType: "VRouter", routerId: p.vpc1.vRouterId,
-                        role: "InitiatingSide", spec: "Small.1", oppositeRegionId: "cn-hangzhou"), c)
+                        regionId: "cn-hangzhou",
+                        routerType: "VRouter",
+                        routerId: p.vpc1.vRouterId,
+                        role: "InitiatingSide",
+                        spec: "Small.1",
+                        oppositeRegionId: "cn-hangzhou"
+                    ),
+                    c
+                )
             }
         }
         #expect(
             await code { s, c throws(ControlPlaneError) in
                 _ = try s.createRouterInterface(
                     .init(
-                        regionId: "cn-hangzhou", routerType: "VRouter", routerId: p.vpc1.vRouterId,
-                        role: "InitiatingSide", spec: "Small.1", oppositeRegionId: "cn-hangzhou"), c)
-            } == "QuotaExceeded.RouterInterface")
+                        regionId: "cn-hangzhou",
+                        routerType: "VRouter",
+                        routerId: p.vpc1.vRouterId,
+                        role: "InitiatingSide",
+                        spec: "Small.1",
+                        oppositeRegionId: "cn-hangzhou"
+                    ),
+                    c
+                )
+            } == "QuotaExceeded.RouterInterface"
+        )
 
         // Connect the real pair; then a second connect, deleting while Active, changing the peer while Active.
         try await cp.mutate { s, c throws(ControlPlaneError) in
             try s.connectRouterInterface(p.initiator.id, region: "cn-hangzhou", c)
         }
         #expect(
-            await code { s, c throws(ControlPlaneError) in try s.connectRouterInterface(p.initiator.id, region: "cn-hangzhou", c) }
-                == "IncorrectRIStatus")
-        #expect(
-            await code { s, _ throws(ControlPlaneError) in try s.deleteRouterInterface(p.initiator.id, region: "cn-hangzhou") }
-                == "IncorrectRIStatus")
+            await code { s, c throws(ControlPlaneError) in
+                try s.connectRouterInterface(p.initiator.id, region: "cn-hangzhou", c)
+            }
+                == "IncorrectRIStatus"
+        )
         #expect(
             await code { s, _ throws(ControlPlaneError) in
-                _ = try s.modifyRouterInterface(p.initiator.id, region: "cn-hangzhou", .init(oppositeInterfaceId: stray.id))
-            } == "IncorrectRIStatus")
+                try s.deleteRouterInterface(p.initiator.id, region: "cn-hangzhou")
+            }
+                == "IncorrectRIStatus"
+        )
+        #expect(
+            await code { s, _ throws(ControlPlaneError) in
+                _ = try s.modifyRouterInterface(
+                    p.initiator.id,
+                    region: "cn-hangzhou",
+                    .init(oppositeInterfaceId: stray.id)
+                )
+            } == "IncorrectRIStatus"
+        )
         // A route keeps an Inactive interface from being deleted; the VPC cannot go while it has interfaces.
         let route = try await Self.route(cp, table: p.vpc1.routeTableId, "172.16.0.0/16", via: p.initiator.id)
         try await cp.mutate { s, _ throws(ControlPlaneError) in
             try s.deactivateRouterInterface(p.initiator.id, region: "cn-hangzhou")
         }
         #expect(
-            await code { s, _ throws(ControlPlaneError) in try s.deleteRouterInterface(p.initiator.id, region: "cn-hangzhou") }
-                == "DependencyViolation.RouteEntry")
+            await code { s, _ throws(ControlPlaneError) in
+                try s.deleteRouterInterface(p.initiator.id, region: "cn-hangzhou")
+            }
+                == "DependencyViolation.RouteEntry"
+        )
         try await cp.mutate { s, _ throws(ControlPlaneError) in
             try s.deleteRouteEntry(id: route.id, routeTableId: nil, destination: nil, nextHopId: nil, region: nil)
             try s.deleteRouterInterface(p.initiator.id, region: "cn-hangzhou")
@@ -268,20 +394,35 @@ struct ExpressConnectTests {
         _ = try await cp.mutate { s, c throws(ControlPlaneError) in
             try s.createRouterInterface(
                 .init(
-                    regionId: "cn-hangzhou", routerType: "VRouter", routerId: vpc3.vRouterId, role: "AcceptingSide",
-                    spec: "Negative", oppositeRegionId: "cn-hangzhou"), c)
+                    regionId: "cn-hangzhou",
+                    routerType: "VRouter",
+                    routerId: vpc3.vRouterId,
+                    role: "AcceptingSide",
+                    spec: "Negative",
+                    oppositeRegionId: "cn-hangzhou"
+                ),
+                c
+            )
         }
         #expect(
             await code { s, _ throws(ControlPlaneError) in try s.deleteVPC(vpc3.id, region: "cn-hangzhou") }
-                == "DependencyViolation.RouterInterface")
+                == "DependencyViolation.RouterInterface"
+        )
         // A route may only point at an interface of the table's own router.
         #expect(
             await code { s, c throws(ControlPlaneError) in
                 _ = try s.createRouteEntry(
                     .init(
-                        regionId: nil, routeTableId: p.vpc1.routeTableId, destinationCidrBlock: "192.168.0.0/16",
-                        nextHopType: "RouterInterface", nextHopId: p.acceptor.id), c)
-            } == "InvalidNextHopId.NotFound")
+                        regionId: nil,
+                        routeTableId: p.vpc1.routeTableId,
+                        destinationCidrBlock: "192.168.0.0/16",
+                        nextHopType: "RouterInterface",
+                        nextHopId: p.acceptor.id
+                    ),
+                    c
+                )
+            } == "InvalidNextHopId.NotFound"
+        )
     }
 
     @Test func aVBRHasItsOwnRouteTableProjectedForTheEngine() async throws {
@@ -290,8 +431,15 @@ struct ExpressConnectTests {
         let vbr = try await cp.mutate { s, c throws(ControlPlaneError) in
             try s.createVBR(
                 .init(
-                    regionId: "cn-hangzhou", physicalConnectionId: "pc-bp1test", vlanId: 100,
-                    localGatewayIp: "10.100.0.1", peerGatewayIp: "10.100.0.2", peeringSubnetMask: "255.255.255.252"), c)
+                    regionId: "cn-hangzhou",
+                    physicalConnectionId: "pc-bp1test",
+                    vlanId: 100,
+                    localGatewayIp: "10.100.0.1",
+                    peerGatewayIp: "10.100.0.2",
+                    peeringSubnetMask: "255.255.255.252"
+                ),
+                c
+            )
         }
         #expect(vbr.routeTableId.hasPrefix("vtb-") && vbr.status == "active")
         let duplicateVLAN = await Make.error {
@@ -304,17 +452,32 @@ struct ExpressConnectTests {
             _ = try await cp.mutate { s, c throws(ControlPlaneError) in
                 try s.createRouterInterface(
                     .init(
-                        regionId: "cn-hangzhou", routerType: "VBR", routerId: vbr.id, role: "AcceptingSide",
-                        spec: "Negative", oppositeRegionId: "cn-hangzhou"), c)
+                        regionId: "cn-hangzhou",
+                        routerType: "VBR",
+                        routerId: vbr.id,
+                        role: "AcceptingSide",
+                        spec: "Negative",
+                        oppositeRegionId: "cn-hangzhou"
+                    ),
+                    c
+                )
             }
         }
         #expect(onAcceptingVBR?.code == "InvalidRole")
         let vbrSide = try await cp.mutate { s, c throws(ControlPlaneError) in
             try s.createRouterInterface(
                 .init(
-                    regionId: "cn-hangzhou", routerType: "VBR", routerId: vbr.id, role: "InitiatingSide",
-                    spec: "Large.1", oppositeRegionId: "cn-hangzhou", oppositeRouterType: "VRouter",
-                    oppositeRouterId: p.vpc1.vRouterId), c)
+                    regionId: "cn-hangzhou",
+                    routerType: "VBR",
+                    routerId: vbr.id,
+                    role: "InitiatingSide",
+                    spec: "Large.1",
+                    oppositeRegionId: "cn-hangzhou",
+                    oppositeRouterType: "VRouter",
+                    oppositeRouterId: p.vpc1.vRouterId
+                ),
+                c
+            )
         }
         let route = try await Self.route(cp, table: vbr.routeTableId, "10.0.0.0/16", via: vbrSide.id)
         // A VBR route must name one of the VBR's own interfaces.
@@ -336,7 +499,12 @@ struct ExpressConnectTests {
         #expect(busy?.code == "DependencyViolation.RouterInterface")
         try await cp.mutate { s, _ throws(ControlPlaneError) in
             try s.deleteRouteEntry(
-                id: nil, routeTableId: vbr.routeTableId, destination: "10.0.0.0/16", nextHopId: nil, region: nil)
+                id: nil,
+                routeTableId: vbr.routeTableId,
+                destination: "10.0.0.0/16",
+                nextHopId: nil,
+                region: nil
+            )
             try s.deleteRouterInterface(vbrSide.id, region: "cn-hangzhou")
             try s.deleteVBR(vbr.id, region: "cn-hangzhou")
         }
@@ -353,10 +521,16 @@ struct ExpressConnectTests {
             try s.createVPC(.init(regionId: "cn-shanghai", cidrBlock: "10.0.0.0/16"), c)
         }
         _ = try await cp.mutate { s, c throws(ControlPlaneError) in
-            try s.createVSwitch(.init(regionId: nil, vpcId: virginia.id, zoneId: "us-east-1-a", cidrBlock: "172.16.1.0/24"), c)
+            try s.createVSwitch(
+                .init(regionId: nil, vpcId: virginia.id, zoneId: "us-east-1-a", cidrBlock: "172.16.1.0/24"),
+                c
+            )
         }
         _ = try await cp.mutate { s, c throws(ControlPlaneError) in
-            try s.createVSwitch(.init(regionId: nil, vpcId: shanghai.id, zoneId: "cn-shanghai-b", cidrBlock: "10.0.1.0/24"), c)
+            try s.createVSwitch(
+                .init(regionId: nil, vpcId: shanghai.id, zoneId: "cn-shanghai-b", cidrBlock: "10.0.1.0/24"),
+                c
+            )
         }
         let cen = try await cp.mutate { s, c throws(ControlPlaneError) in
             try s.createCEN(name: "global", description: nil, protectionLevel: nil, c)
@@ -378,17 +552,26 @@ struct ExpressConnectTests {
             await Make.error {
                 try await cp.mutate { s, _ throws(ControlPlaneError) in
                     _ = try s.setCENInterRegionBandwidthLimit(
-                        cenId: cen.id, localRegionId: "cn-shanghai", oppositeRegionId: "us-east-1", bandwidthLimit: mbps)
+                        cenId: cen.id,
+                        localRegionId: "cn-shanghai",
+                        oppositeRegionId: "us-east-1",
+                        bandwidthLimit: mbps
+                    )
                 }
             }
         }
         #expect(await setLimit(5)?.code == "InvalidOperation.NoBandwidthPackage")
         let wrongAreas = try await cp.mutate { s, c throws(ControlPlaneError) in
-            try s.createCENBandwidthPackage(.init(bandwidth: 10, geographicRegionAId: "China", geographicRegionBId: "Europe"), c)
+            try s.createCENBandwidthPackage(
+                .init(bandwidth: 10, geographicRegionAId: "China", geographicRegionBId: "Europe"),
+                c
+            )
         }
         let package = try await cp.mutate { s, c throws(ControlPlaneError) in
             try s.createCENBandwidthPackage(
-                .init(bandwidth: 10, geographicRegionAId: "North-America", geographicRegionBId: "China"), c)
+                .init(bandwidth: 10, geographicRegionAId: "North-America", geographicRegionBId: "China"),
+                c
+            )
         }
         #expect(package.status == "Idle" && package.id.hasPrefix("cenbwp-"))
         try await cp.mutate { s, _ throws(ControlPlaneError) in
@@ -407,7 +590,11 @@ struct ExpressConnectTests {
         #expect(await setLimit(10) == nil)
         #expect(await warnings() == [])
         let cenInModel = try #require(await cp.snapshot.topology.cens[CENID(cen.id)])
-        #expect(cenInModel.interRegionBandwidths == [InterRegionBandwidth(localRegion: "cn-shanghai", oppositeRegion: "us-east-1", bandwidth: 10)])
+        #expect(
+            cenInModel.interRegionBandwidths == [
+                InterRegionBandwidth(localRegion: "cn-shanghai", oppositeRegion: "us-east-1", bandwidth: 10)
+            ]
+        )
 
         let inUse = await Make.error {
             try await cp.mutate { s, _ throws(ControlPlaneError) in
@@ -467,11 +654,14 @@ struct ExpressConnectTests {
     }
 
     @Test func expressConnectAndBandwidthSurviveARestart() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("meridian-\(UUID().uuidString).db").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("meridian-\(UUID().uuidString).db")
+            .path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let first = try await ControlPlane(
-            store: ResourceStoreStateStore(store: try SQLiteStore(path: path)), now: { Make.now },
-            random: SeededGenerator(state: 3))
+            store: ResourceStoreStateStore(store: try SQLiteStore(path: path)),
+            now: { Make.now },
+            random: SeededGenerator(state: 3)
+        )
         let p = try await Self.pair(first)
         try await first.mutate { s, c throws(ControlPlaneError) in
             try s.connectRouterInterface(p.initiator.id, region: "cn-hangzhou", c)
@@ -484,18 +674,27 @@ struct ExpressConnectTests {
             try s.createCEN(name: nil, description: nil, protectionLevel: nil, c)
         }
         let package = try await first.mutate { s, c throws(ControlPlaneError) in
-            try s.createCENBandwidthPackage(.init(bandwidth: 20, geographicRegionAId: "China", geographicRegionBId: "China"), c)
+            try s.createCENBandwidthPackage(
+                .init(bandwidth: 20, geographicRegionAId: "China", geographicRegionBId: "China"),
+                c
+            )
         }
         try await first.mutate { s, _ throws(ControlPlaneError) in
             try s.associateCENBandwidthPackage(cenId: cen.id, packageId: package.id)
             try s.setCENInterRegionBandwidthLimit(
-                cenId: cen.id, localRegionId: "cn-hangzhou", oppositeRegionId: "cn-beijing", bandwidthLimit: 20)
+                cenId: cen.id,
+                localRegionId: "cn-hangzhou",
+                oppositeRegionId: "cn-beijing",
+                bandwidthLimit: 20
+            )
         }
         let before = await first.snapshot
 
         let second = try await ControlPlane(
-            store: ResourceStoreStateStore(store: try SQLiteStore(path: path)), now: { Make.now },
-            random: SeededGenerator(state: 4))
+            store: ResourceStoreStateStore(store: try SQLiteStore(path: path)),
+            now: { Make.now },
+            random: SeededGenerator(state: 4)
+        )
         let after = await second.snapshot
         #expect(after.routerInterfaces == before.routerInterfaces)
         #expect(after.vbrs == before.vbrs && after.vbrs[vbr.id] != nil)
@@ -507,11 +706,18 @@ struct ExpressConnectTests {
         try await second.mutate { s, _ throws(ControlPlaneError) in
             try s.deactivateRouterInterface(p.acceptor.id, region: "cn-hangzhou")
             try s.setCENInterRegionBandwidthLimit(
-                cenId: cen.id, localRegionId: "cn-beijing", oppositeRegionId: "cn-hangzhou", bandwidthLimit: 0)
+                cenId: cen.id,
+                localRegionId: "cn-beijing",
+                oppositeRegionId: "cn-hangzhou",
+                bandwidthLimit: 0
+            )
             try s.deleteVBR(vbr.id, region: "cn-hangzhou")
         }
-        let third = await (try ControlPlane(
-            store: ResourceStoreStateStore(store: try SQLiteStore(path: path)), random: SeededGenerator(state: 5))).snapshot
+        let third = await
+            (try ControlPlane(
+                store: ResourceStoreStateStore(store: try SQLiteStore(path: path)),
+                random: SeededGenerator(state: 5)
+            )).snapshot
         #expect(third.routerInterfaces[p.acceptor.id]?.status == "Inactive")
         #expect(third.cenBandwidthLimits.isEmpty && third.vbrs.isEmpty)
     }

@@ -79,7 +79,9 @@ enum CENBandwidthActions {
                 let cenId = try input.required("CenId")
                 let local = try input.required("LocalRegionId")
                 let opposite = try input.required("OppositeRegionId")
-                guard let limit = try input.int("BandwidthLimit", in: 0...10000) else { throw .missing("BandwidthLimit") }
+                guard let limit = try input.int("BandwidthLimit", in: 0...10000) else {
+                    throw .missing("BandwidthLimit")
+                }
                 if let type = input.string("BandwidthType"), type != "BandwidthPackage" {
                     throw .invalid("BandwidthType", type, allowed: "BandwidthPackage")
                 }
@@ -129,9 +131,10 @@ enum CENBandwidthActions {
     }
 
     static func packageObject(_ package: CENBandwidthPackage, _ state: CloudState) -> APIValue {
-        let limits = package.cenId.map { cen in
-            state.bandwidthLimits(of: cen).filter { $0.bandwidthPackageId == package.id }
-        } ?? []
+        let limits =
+            package.cenId.map { cen in
+                state.bandwidthLimits(of: cen).filter { $0.bandwidthPackageId == package.id }
+            } ?? []
         return [
             "CenBandwidthPackageId": .string(package.id), "Name": .string(package.name),
             "Description": .string(package.description), "Bandwidth": .int(package.bandwidth),
@@ -147,7 +150,8 @@ enum CENBandwidthActions {
                 "OrginInterRegionBandwidthLimit",
                 limits.map { limit in
                     [
-                        "LocalRegionId": .string(limit.localRegionId), "OppositeRegionId": .string(limit.oppositeRegionId),
+                        "LocalRegionId": .string(limit.localRegionId),
+                        "OppositeRegionId": .string(limit.oppositeRegionId),
                         "BandwidthLimit": .string(String(limit.bandwidthLimit)),
                         "GeographicSpanId": .string(span(package)),
                     ]

@@ -21,7 +21,9 @@ enum ExpressConnectActions {
         }
         for filter in list {
             let key = filter.nonEmpty("Key") ?? ""
-            guard allowed.contains(key) else { throw .invalid("Filter.N.Key", key, allowed: allowed.joined(separator: ", ")) }
+            guard allowed.contains(key) else {
+                throw .invalid("Filter.N.Key", key, allowed: allowed.joined(separator: ", "))
+            }
             result[key, default: []].formUnion(try filter.list("Value"))
         }
         return result
@@ -36,7 +38,9 @@ enum ExpressConnectActions {
     static func routerInterfaceActions(_ cp: ControlPlane) -> [any Action] {
         func transition(
             _ name: String,
-            _ body: @escaping @Sendable (inout CloudState, String, String, MutationContext) throws(ControlPlaneError) -> Void
+            _ body:
+                @escaping @Sendable (inout CloudState, String, String, MutationContext) throws(ControlPlaneError) ->
+                Void
         ) -> any Action {
             ClosureAction(name, product: .vpc) { input throws(APIError) in
                 let region = try input.regionId()
@@ -125,7 +129,8 @@ enum ExpressConnectActions {
                                 [
                                     "RouterInterfaceId": ri.id, "RouterId": ri.routerId, "RouterType": ri.routerType,
                                     "RouterInterfaceOwnerId": owner, "OppositeInterfaceId": ri.oppositeInterfaceId,
-                                    "OppositeRouterType": ri.oppositeRouterType, "OppositeRouterId": ri.oppositeRouterId,
+                                    "OppositeRouterType": ri.oppositeRouterType,
+                                    "OppositeRouterId": ri.oppositeRouterId,
                                     "OppositeInterfaceOwnerId": ri.oppositeInterfaceOwnerId, "Status": ri.status,
                                     "Name": ri.name,
                                 ]
@@ -173,7 +178,8 @@ enum ExpressConnectActions {
             "OppositeVpcInstanceId": .string(vpcId(ri.oppositeRouterType, ri.oppositeRouterId)),
             "VpcInstanceId": .string(vpcId(ri.routerType, ri.routerId)),
             "AccessPointId": .string(ri.accessPointId), "OppositeAccessPointId": .string(ri.oppositeAccessPointId),
-            "HealthCheckSourceIp": .string(ri.healthCheckSourceIp), "HealthCheckTargetIp": .string(ri.healthCheckTargetIp),
+            "HealthCheckSourceIp": .string(ri.healthCheckSourceIp),
+            "HealthCheckTargetIp": .string(ri.healthCheckTargetIp),
             "HcRate": .int(ri.hcRate), "HcThreshold": .string(ri.hcThreshold == 0 ? "" : String(ri.hcThreshold)),
             "CrossBorder": .bool(
                 CloudState.geographicArea(of: ri.regionId) != CloudState.geographicArea(of: ri.oppositeRegionId)
@@ -287,7 +293,10 @@ enum ExpressConnectActions {
     // MARK: Route tables shared with the VPC actions
 
     /// The rows of a VPC system table or a VBR table, and the table's region.
-    static func tableRows(_ tableId: String, _ state: CloudState) throws(ControlPlaneError) -> (
+    static func tableRows(
+        _ tableId: String,
+        _ state: CloudState
+    ) throws(ControlPlaneError) -> (
         [VPCActions.TableRow], String
     ) {
         if let vbr = state.vbr(routeTable: tableId) {

@@ -36,7 +36,8 @@ extension CloudState {
                 let role = RouterInterfaceRole(rawValue: ri.role),
                 let status = RouterInterfaceStatus(rawValue: ri.status)
             else { continue }
-            let opposite = routerInterfaces[ri.oppositeInterfaceId] != nil ? RouterInterfaceID(ri.oppositeInterfaceId) : nil
+            let opposite =
+                routerInterfaces[ri.oppositeInterfaceId] != nil ? RouterInterfaceID(ri.oppositeInterfaceId) : nil
             topology.add(
                 NetworkModel.RouterInterface(
                     id: RouterInterfaceID(ri.id),

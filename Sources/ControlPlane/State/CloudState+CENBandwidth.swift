@@ -37,8 +37,12 @@ extension CloudState {
         public var description: String?
 
         public init(
-            bandwidth: Int, geographicRegionAId: String, geographicRegionBId: String, chargeType: String? = nil,
-            name: String? = nil, description: String? = nil
+            bandwidth: Int,
+            geographicRegionAId: String,
+            geographicRegionBId: String,
+            chargeType: String? = nil,
+            name: String? = nil,
+            description: String? = nil
         ) {
             self.bandwidth = bandwidth
             self.geographicRegionAId = geographicRegionAId

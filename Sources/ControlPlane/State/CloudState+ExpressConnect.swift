@@ -75,11 +75,22 @@ extension CloudState {
         public var chargeType: String?
 
         public init(
-            regionId: String, routerType: String, routerId: String, role: String, spec: String,
-            oppositeRegionId: String, oppositeRouterType: String? = nil, oppositeRouterId: String? = nil,
-            oppositeInterfaceId: String? = nil, oppositeInterfaceOwnerId: String? = nil, accessPointId: String? = nil,
-            oppositeAccessPointId: String? = nil, healthCheckSourceIp: String? = nil,
-            healthCheckTargetIp: String? = nil, name: String? = nil, description: String? = nil,
+            regionId: String,
+            routerType: String,
+            routerId: String,
+            role: String,
+            spec: String,
+            oppositeRegionId: String,
+            oppositeRouterType: String? = nil,
+            oppositeRouterId: String? = nil,
+            oppositeInterfaceId: String? = nil,
+            oppositeInterfaceOwnerId: String? = nil,
+            accessPointId: String? = nil,
+            oppositeAccessPointId: String? = nil,
+            healthCheckSourceIp: String? = nil,
+            healthCheckTargetIp: String? = nil,
+            name: String? = nil,
+            description: String? = nil,
             chargeType: String? = nil
         ) {
             self.regionId = regionId
@@ -225,10 +236,17 @@ extension CloudState {
         public var deleteHealthCheckIp: Bool
 
         public init(
-            oppositeInterfaceId: String? = nil, oppositeRouterId: String? = nil, oppositeRouterType: String? = nil,
-            oppositeInterfaceOwnerId: String? = nil, name: String? = nil, description: String? = nil,
-            healthCheckSourceIp: String? = nil, healthCheckTargetIp: String? = nil, hcRate: Int? = nil,
-            hcThreshold: Int? = nil, deleteHealthCheckIp: Bool = false
+            oppositeInterfaceId: String? = nil,
+            oppositeRouterId: String? = nil,
+            oppositeRouterType: String? = nil,
+            oppositeInterfaceOwnerId: String? = nil,
+            name: String? = nil,
+            description: String? = nil,
+            healthCheckSourceIp: String? = nil,
+            healthCheckTargetIp: String? = nil,
+            hcRate: Int? = nil,
+            hcThreshold: Int? = nil,
+            deleteHealthCheckIp: Bool = false
         ) {
             self.oppositeInterfaceId = oppositeInterfaceId
             self.oppositeRouterId = oppositeRouterId
@@ -428,9 +446,16 @@ extension CloudState {
         public var circuitCode: String?
 
         public init(
-            regionId: String, physicalConnectionId: String, vlanId: Int, localGatewayIp: String? = nil,
-            peerGatewayIp: String? = nil, peeringSubnetMask: String? = nil, name: String? = nil,
-            description: String? = nil, bandwidth: Int? = nil, circuitCode: String? = nil
+            regionId: String,
+            physicalConnectionId: String,
+            vlanId: Int,
+            localGatewayIp: String? = nil,
+            peerGatewayIp: String? = nil,
+            peeringSubnetMask: String? = nil,
+            name: String? = nil,
+            description: String? = nil,
+            bandwidth: Int? = nil,
+            circuitCode: String? = nil
         ) {
             self.regionId = regionId
             self.physicalConnectionId = physicalConnectionId
@@ -448,7 +473,10 @@ extension CloudState {
     static func gatewayIP(_ text: String?, parameter: String) throws(ControlPlaneError) -> IPv4Address? {
         guard let text else { return nil }
         guard let address = IPv4Address(text) else {
-            throw .invalid("InvalidIpAddress.WrongFormat", "The specified \(parameter) '\(text)' is not an IPv4 address.")
+            throw .invalid(
+                "InvalidIpAddress.WrongFormat",
+                "The specified \(parameter) '\(text)' is not an IPv4 address."
+            )
         }
         return address
     }
@@ -477,7 +505,10 @@ extension CloudState {
 
     /// Creates a VBR with its own route table on a physical connection (reference §6). Physical connections are
     /// not modelled: any `pc-…` id is accepted; the VLAN must be unique on it.
-    public mutating func createVBR(_ request: CreateVBR, _ context: MutationContext) throws(ControlPlaneError)
+    public mutating func createVBR(
+        _ request: CreateVBR,
+        _ context: MutationContext
+    ) throws(ControlPlaneError)
         -> VirtualBorderRouter
     {
         guard request.physicalConnectionId.hasPrefix("pc-"), request.physicalConnectionId.count > 3 else {
@@ -487,7 +518,10 @@ extension CloudState {
             )
         }
         guard (0...2999).contains(request.vlanId) else {
-            throw .invalid("InvalidVlanId", "The specified VlanId '\(request.vlanId)' is not valid; allowed: 0 to 2999.")
+            throw .invalid(
+                "InvalidVlanId",
+                "The specified VlanId '\(request.vlanId)' is not valid; allowed: 0 to 2999."
+            )
         }
         if let other = ordered(vbrs).first(where: {
             $0.physicalConnectionId == request.physicalConnectionId && $0.vlanId == request.vlanId
@@ -498,7 +532,10 @@ extension CloudState {
             )
         }
         if let bandwidth = request.bandwidth, !(50...102400).contains(bandwidth) {
-            throw .invalid("InvalidBandwidth", "The specified Bandwidth '\(bandwidth)' is not valid; allowed: 50 to 102400 Mbit/s.")
+            throw .invalid(
+                "InvalidBandwidth",
+                "The specified Bandwidth '\(bandwidth)' is not valid; allowed: 50 to 102400 Mbit/s."
+            )
         }
         let local = try Self.gatewayIP(request.localGatewayIp, parameter: "LocalGatewayIp")
         let peer = try Self.gatewayIP(request.peerGatewayIp, parameter: "PeerGatewayIp")
@@ -537,9 +574,14 @@ extension CloudState {
         public var circuitCode: String?
 
         public init(
-            vlanId: Int? = nil, localGatewayIp: String? = nil, peerGatewayIp: String? = nil,
-            peeringSubnetMask: String? = nil, name: String? = nil, description: String? = nil,
-            bandwidth: Int? = nil, circuitCode: String? = nil
+            vlanId: Int? = nil,
+            localGatewayIp: String? = nil,
+            peerGatewayIp: String? = nil,
+            peeringSubnetMask: String? = nil,
+            name: String? = nil,
+            description: String? = nil,
+            bandwidth: Int? = nil,
+            circuitCode: String? = nil
         ) {
             self.vlanId = vlanId
             self.localGatewayIp = localGatewayIp
@@ -578,7 +620,10 @@ extension CloudState {
         )
         if let bandwidth = request.bandwidth {
             guard (50...102400).contains(bandwidth) else {
-                throw .invalid("InvalidBandwidth", "The specified Bandwidth '\(bandwidth)' is not valid; allowed: 50 to 102400 Mbit/s.")
+                throw .invalid(
+                    "InvalidBandwidth",
+                    "The specified Bandwidth '\(bandwidth)' is not valid; allowed: 50 to 102400 Mbit/s."
+                )
             }
             vbr.bandwidth = bandwidth
         }
@@ -628,7 +673,10 @@ extension CloudState {
             )
         }
         guard vbr.status == "active" else {
-            throw .invalid("IncorrectVbrStatus", "The VBR '\(vbr.id)' is \(vbr.status); routes can be added only while it is active.")
+            throw .invalid(
+                "IncorrectVbrStatus",
+                "The VBR '\(vbr.id)' is \(vbr.status); routes can be added only while it is active."
+            )
         }
         var text = request.destinationCidrBlock
         if !text.contains("/") { text += "/32" }
@@ -699,7 +747,10 @@ extension CloudState {
             entry = found
         } else {
             guard let destination else {
-                throw .invalid("MissingDestinationCidrBlock", "DestinationCidrBlock is mandatory when RouteEntryId is not given.")
+                throw .invalid(
+                    "MissingDestinationCidrBlock",
+                    "DestinationCidrBlock is mandatory when RouteEntryId is not given."
+                )
             }
             var text = destination
             if !text.contains("/") { text += "/32" }

@@ -44,8 +44,14 @@ extension CloudState {
         region: String
     ) throws(ControlPlaneError) -> VPNRouteEntry {
         let entry = try vpnRoute(
-            gateway: gateway, source: source, dest: dest, nextHop: nextHop, weight: weight, priority: priority,
-            region: region)
+            gateway: gateway,
+            source: source,
+            dest: dest,
+            nextHop: nextHop,
+            weight: weight,
+            priority: priority,
+            region: region
+        )
         guard newWeight == 0 || newWeight == 100 else {
             throw .invalid(
                 "InvalidParameter",
@@ -77,8 +83,14 @@ extension CloudState {
         region: String
     ) throws(ControlPlaneError) -> VPNRouteEntry {
         let entry = try vpnRoute(
-            gateway: gateway, source: source, dest: dest, nextHop: nextHop, weight: weight, priority: priority,
-            region: region)
+            gateway: gateway,
+            source: source,
+            dest: dest,
+            nextHop: nextHop,
+            weight: weight,
+            priority: priority,
+            region: region
+        )
         guard (1...100).contains(newPriority) else {
             throw .invalid(
                 "InvalidParameter",
