@@ -255,6 +255,17 @@ def test_vbr_with_its_route_table(server):
     item = v.describe_virtual_border_routers(m.DescribeVirtualBorderRoutersRequest(region_id=region)).body.to_map()[
         "VirtualBorderRouterSet"]["VirtualBorderRouterType"][0]
     assert item["AssociatedCens"]["AssociatedCen"][0]["CenId"] == cen
+    # With the VPC attached too, the VBR's effective table (route engine) has its own route and the learned vSwitch route.
+    c.attach_cen_child_instance(cbn.AttachCenChildInstanceRequest(cen_id=cen, child_instance_id=vpc["VpcId"],
+                                                                  child_instance_type="VPC", child_instance_region_id=region))
+    routes = c.describe_cen_child_instance_route_entries(cbn.DescribeCenChildInstanceRouteEntriesRequest(
+        cen_id=cen, child_instance_id=vbr, child_instance_type="VBR", child_instance_region_id=region)).body.to_map()
+    assert {(x["DestinationCidrBlock"], x["Type"], x["NextHopType"], x["NextHopInstanceId"], x["Status"], x["RouteTableId"])
+            for x in routes["CenRouteEntries"]["CenRouteEntry"]} == {
+        ("10.66.0.0/16", "Custom", "RouterInterface", ri, "Active", table),
+        ("10.66.1.0/24", "CEN", "VPC", vpc["VpcId"], "Active", table)}
+    c.detach_cen_child_instance(cbn.DetachCenChildInstanceRequest(cen_id=cen, child_instance_id=vpc["VpcId"],
+                                                                  child_instance_type="VPC", child_instance_region_id=region))
 
     # Delete in order: the VBR refuses while attached / with interfaces.
     e = new_error(lambda: v.delete_virtual_border_router(m.DeleteVirtualBorderRouterRequest(region_id=region, vbr_id=vbr)))

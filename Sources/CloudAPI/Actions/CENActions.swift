@@ -134,9 +134,9 @@ extension CENActions {
             let paging = try input.paging(maxSize: 500)
             return try await read(cp) { state throws(ControlPlaneError) in
                 _ = try state.cen(cenId)
-                guard type == "VPC", let attachment = state.cenAttachments["cenattach-" + child],
-                    attachment.cenId == cenId,
-                    let vpc = state.vpcs[child]
+                guard let attachment = state.cenAttachments["cenattach-" + child],
+                    attachment.cenId == cenId, attachment.childInstanceType == type,
+                    let table = type == "VBR" ? state.vbrs[child]?.routeTableId : state.vpcs[child]?.routeTableId
                 else {
                     throw ControlPlaneError(
                         .notFound,
@@ -144,13 +144,14 @@ extension CENActions {
                         message: "The \(type) '\(child)' is not attached to CEN '\(cenId)'."
                     )
                 }
-                let routes = state.effectiveRoutes(of: vpc.id).filter { status == "All" || $0.status == status }
+                let effective = type == "VBR" ? state.effectiveRoutes(ofVBR: child) : state.effectiveRoutes(of: child)
+                let routes = effective.filter { status == "All" || $0.status == status }
                 var body = APIObject(paging.fields(total: routes.count))
                 body["CenRouteEntries"] = .wrapped(
                     "CenRouteEntry",
                     paging.page(of: routes).map { r in
                         [
-                            "RouteTableId": .string(vpc.routeTableId),
+                            "RouteTableId": .string(table),
                             "DestinationCidrBlock": .string(r.destination.description),
                             "Type": .string(r.type), "Status": .string(r.status), "NextHopType": .string(r.nextHopType),
                             "NextHopInstanceId": .string(r.nextHopId), "NextHopRegionId": .string(r.nextHopRegionId),

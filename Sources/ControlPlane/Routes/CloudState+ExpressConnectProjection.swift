@@ -1,5 +1,6 @@
 import IPAddressing
 public import NetworkModel
+import RouteEngine
 
 extension CloudState {
     /// Projects router interfaces, VBRs (with their route tables), CEN attachments of both network kinds,
@@ -80,6 +81,28 @@ extension CloudState {
                     geographicRegionB: b,
                     cen: package.cenId.map { CENID($0) }
                 )
+            )
+        }
+    }
+
+    /// Every route of a VBR's effective table (its custom routes and what it learned from its CEN), computed by
+    /// the route engine.
+    public func effectiveRoutes(ofVBR vbrId: String) -> [LearnedRoute] {
+        guard vbrs[vbrId] != nil, let table = RouteEngine(topology).routeTable(for: .vbr(VBRID(vbrId))) else {
+            return []
+        }
+        return table.entries.map { entry in
+            var region = ""
+            if case .network(_, let r) = entry.nextHop { region = r.rawValue }
+            return LearnedRoute(
+                destination: entry.destination,
+                type: entry.type.rawValue,
+                isConflict: entry.isConflict,
+                nextHopType: entry.nextHop.typeName,
+                nextHopId: entry.nextHop.idText,
+                nextHopRegionId: region,
+                status: entry.status.rawValue,
+                reason: entry.reason
             )
         }
     }

@@ -358,7 +358,7 @@ extension CloudState {
                 "'\(opposite.id)' names \(opposite.oppositeInterfaceId.isEmpty ? "no opposite" : "'\(opposite.oppositeInterfaceId)' on '\(opposite.oppositeRouterId)'") instead of '\(ri.id)' on '\(ri.routerId)'"
             )
         }
-        if opposite.regionId != ri.regionId, opposite.oppositeRegionId != ri.regionId {
+        if opposite.oppositeRegionId != ri.regionId {
             mismatch.append("'\(opposite.id)' has OppositeRegionId \(opposite.oppositeRegionId), not \(ri.regionId)")
         }
         guard mismatch.isEmpty else {
