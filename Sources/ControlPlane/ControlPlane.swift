@@ -1,4 +1,5 @@
 public import Foundation
+import RouteEngine
 
 /// The control plane: holds the cloud's state, applies validated changes, stores them.
 ///
@@ -26,8 +27,27 @@ public actor ControlPlane {
         self.random = random
     }
 
+    /// The route engine over `state.topology`; `nil` until a read needs it after a change it could not follow.
+    private var routing: RouteEngine?
+    /// How many times the route engine was built from a whole topology (the first read, and after each change
+    /// that has no incremental form); a diagnostic for tests.
+    public private(set) var engineBuilds = 0
+
     /// The current state (reads).
     public var snapshot: CloudState { state }
+
+    /// The current state with its network model and route engine, as one consistent value (reads that show
+    /// routes or tunnels).
+    ///
+    /// The engine follows each change incrementally where the change maps to a ``TopologyChange``; otherwise it
+    /// is built anew here, on the first read after the change.
+    public var view: CloudView {
+        if let routing { return CloudView(state: state, engine: routing) }
+        let engine = RouteEngine(state.topology)
+        engineBuilds += 1
+        routing = engine
+        return CloudView(state: state, engine: engine)
+    }
 
     /// Applies `change` to a copy of the state, stores it and makes it current.
     public func mutate<T: Sendable>(
@@ -64,6 +84,10 @@ public actor ControlPlane {
             )
         }
         state = copy
+        if var engine = routing {
+            routing = nil  // the engine is uniquely referenced while it changes
+            if copy.advance(&engine, from: existing) { routing = engine }
+        }
         return result
     }
 

@@ -53,6 +53,19 @@ func read<T>(
     }
 }
 
+/// Runs a read that shows routes or tunnel states: the state with its route engine, as one value.
+func readView<T>(
+    _ controlPlane: ControlPlane,
+    _ body: (CloudView) throws(ControlPlaneError) -> T
+) async throws(APIError) -> T {
+    let view = await controlPlane.view
+    do {
+        return try body(view)
+    } catch {
+        throw APIError(error)
+    }
+}
+
 /// Time formats of the cloud's responses (reference §1.5).
 enum CloudTime {
     /// VPC objects: `2017-08-22T10:40:25Z`.

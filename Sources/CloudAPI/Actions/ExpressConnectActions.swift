@@ -295,10 +295,11 @@ enum ExpressConnectActions {
     /// The rows of a VPC system table or a VBR table, and the table's region.
     static func tableRows(
         _ tableId: String,
-        _ state: CloudState
+        _ view: CloudView
     ) throws(ControlPlaneError) -> (
         [VPCActions.TableRow], String
     ) {
+        let state = view.state
         if let vbr = state.vbr(routeTable: tableId) {
             let rows = state.customRoutes(in: vbr.routeTableId).map {
                 VPCActions.TableRow(
@@ -316,7 +317,7 @@ enum ExpressConnectActions {
             return (rows.sorted { $0.destination < $1.destination }, vbr.regionId)
         }
         let vpc = try state.vpc(routeTable: tableId)
-        return (VPCActions.routeEntries(of: vpc, state), vpc.regionId)
+        return (VPCActions.routeEntries(of: vpc, view), vpc.regionId)
     }
 
     /// `DescribeRouteTableList` with `RouterType=VBR`: the VBRs' tables.

@@ -1,11 +1,10 @@
 import IPAddressing
 public import NetworkModel
-import RouteEngine
 
 extension CloudState {
-    /// Projects router interfaces, VBRs (with their route tables), CEN attachments of both network kinds,
-    /// bandwidth packages and inter-region bandwidth into the network model, so the route engine and
-    /// reachability compute on them (reference §8.3, §8.4).
+    /// Projects router interfaces, VBRs (with their route tables) and bandwidth packages into the network model,
+    /// so the route engine and reachability compute on them (reference §8.3, §8.4). A CEN's inter-region
+    /// bandwidth is projected with the CEN (`interRegionBandwidths(of:)`), its VBR attachments by `network(_:)`.
     ///
     /// A VPC's routes to its router interfaces are projected with the VPC; an interface's opposite is projected
     /// only when that interface exists. An interface on a router that no longer exists is left out.
@@ -51,23 +50,6 @@ extension CloudState {
                 )
             )
         }
-        for cen in cens.values where topology.cens[CENID(cen.id)] != nil {
-            let id = CENID(cen.id)
-            topology.cens[id]!.attachments = attachments(of: cen.id).compactMap { attachment in
-                switch attachment.childInstanceType {
-                case "VPC": .vpc(VPCID(attachment.childInstanceId))
-                case "VBR": .vbr(VBRID(attachment.childInstanceId))
-                default: nil
-                }
-            }
-            topology.cens[id]!.interRegionBandwidths = bandwidthLimits(of: cen.id).map {
-                InterRegionBandwidth(
-                    localRegion: RegionID($0.localRegionId),
-                    oppositeRegion: RegionID($0.oppositeRegionId),
-                    bandwidth: $0.bandwidthLimit
-                )
-            }
-        }
         for package in cenBandwidthPackages.values {
             guard let a = GeographicArea(rawValue: package.geographicRegionAId),
                 let b = GeographicArea(rawValue: package.geographicRegionBId)
@@ -85,24 +67,13 @@ extension CloudState {
         }
     }
 
-    /// Every route of a VBR's effective table (its custom routes and what it learned from its CEN), computed by
-    /// the route engine.
-    public func effectiveRoutes(ofVBR vbrId: String) -> [LearnedRoute] {
-        guard vbrs[vbrId] != nil, let table = RouteEngine(topology).routeTable(for: .vbr(VBRID(vbrId))) else {
-            return []
-        }
-        return table.entries.map { entry in
-            var region = ""
-            if case .network(_, let r) = entry.nextHop { region = r.rawValue }
-            return LearnedRoute(
-                destination: entry.destination,
-                type: entry.type.rawValue,
-                isConflict: entry.isConflict,
-                nextHopType: entry.nextHop.typeName,
-                nextHopId: entry.nextHop.idText,
-                nextHopRegionId: region,
-                status: entry.status.rawValue,
-                reason: entry.reason
+    /// The bandwidth a CEN allocates between regions (`SetCenInterRegionBandwidthLimit`), for its projection.
+    func interRegionBandwidths(of cenId: String) -> [InterRegionBandwidth] {
+        bandwidthLimits(of: cenId).map {
+            InterRegionBandwidth(
+                localRegion: RegionID($0.localRegionId),
+                oppositeRegion: RegionID($0.oppositeRegionId),
+                bandwidth: $0.bandwidthLimit
             )
         }
     }
