@@ -643,6 +643,63 @@ struct ExpressConnectTests {
         #expect(busy?.code == "DependencyViolation.Cen")
     }
 
+    /// The control plane's kept engine (updated change by change where it can) equals a fresh one after each
+    /// Express Connect, bandwidth and route change, including a CEN publication after an inter-region limit.
+    @Test func theKeptEngineFollowsExpressConnectAndBandwidthChanges() async throws {
+        let cp = try await Make.make()
+        let p = try await Self.pair(cp)
+        func check(_ step: String) async {
+            let problems = CloudViewTests.differences(await cp.view)
+            #expect(problems.isEmpty, "after \(step): \(problems)")
+        }
+        await check("the pair")
+        try await cp.mutate { s, c throws(ControlPlaneError) in
+            try s.connectRouterInterface(p.initiator.id, region: "cn-hangzhou", c)
+        }
+        await check("connect")
+        let route = try await Self.route(cp, table: p.vpc1.routeTableId, "172.16.0.0/16", via: p.initiator.id)
+        await check("a route to the interface")
+        let far = try await cp.mutate { s, c throws(ControlPlaneError) in
+            try s.createVPC(.init(regionId: "us-east-1", cidrBlock: "192.168.0.0/16"), c)
+        }
+        let cen = try await cp.mutate { s, c throws(ControlPlaneError) in
+            try s.createCEN(name: nil, description: nil, protectionLevel: nil, c)
+        }
+        let package = try await cp.mutate { s, c throws(ControlPlaneError) in
+            try s.createCENBandwidthPackage(
+                .init(bandwidth: 10, geographicRegionAId: "China", geographicRegionBId: "North-America"),
+                c
+            )
+        }
+        try await cp.mutate { s, c throws(ControlPlaneError) in
+            _ = try s.attachCENChild(cenId: cen.id, childId: p.vpc1.id, childType: "VPC", childRegion: "cn-hangzhou", c)
+            _ = try s.attachCENChild(cenId: cen.id, childId: far.id, childType: "VPC", childRegion: "us-east-1", c)
+            try s.associateCENBandwidthPackage(cenId: cen.id, packageId: package.id)
+            _ = try s.setCENInterRegionBandwidthLimit(
+                cenId: cen.id,
+                localRegionId: "cn-hangzhou",
+                oppositeRegionId: "us-east-1",
+                bandwidthLimit: 5
+            )
+        }
+        await check("CEN with bandwidth")
+        try await cp.mutate { s, _ throws(ControlPlaneError) in
+            try s.publishCENRoute(
+                cenId: cen.id,
+                childId: p.vpc1.id,
+                routeTableId: p.vpc1.routeTableId,
+                destination: "172.16.0.0/16"
+            )
+        }
+        await check("publishing the route to the interface")
+        #expect(await cp.view.topology.cens[CENID(cen.id)]?.interRegionBandwidths.map(\.bandwidth) == [5])
+        try await cp.mutate { s, _ throws(ControlPlaneError) in
+            try s.deactivateRouterInterface(p.acceptor.id, region: "cn-hangzhou")
+            try s.deleteRouteEntry(id: route.id, routeTableId: nil, destination: nil, nextHopId: nil, region: nil)
+        }
+        await check("deactivate and delete the route")
+    }
+
     @Test func aStateFileWrittenBeforeExpressConnectStillLoads() async throws {
         let cp = try await Make.make()
         _ = try await cp.mutate { s, c throws(ControlPlaneError) in try s.createVPC(.init(regionId: "cn-hangzhou"), c) }
