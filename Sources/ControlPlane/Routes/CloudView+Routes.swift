@@ -49,7 +49,6 @@ extension CloudView {
     public func routes(of vpcId: String) -> [EffectiveRoute] {
         guard let vpc = state.vpcs[vpcId], let table = engine.routeTable(for: .vpc(VPCID(vpcId))) else { return [] }
         let network = NetworkReference.vpc(VPCID(vpcId))
-        var vpnRoutes: [VPNRouteEntry]?  // sorted once, when the table has a published VPN route
         return table.entries.map { entry in
             var route = EffectiveRoute(
                 routeEntryId: "",
@@ -86,10 +85,11 @@ extension CloudView {
                 }
             case .vpnGatewayPublished(let gateway):
                 // The first published VPN route (creation order) to this destination names the VPC entry.
-                if vpnRoutes == nil { vpnRoutes = state.ordered(state.vpnRouteEntries) }
-                if let source = vpnRoutes!.first(where: {
-                    $0.published && $0.vpnGatewayId == gateway.rawValue && $0.routeDest == entry.destination
-                }) {
+                let published = state.vpnRouteEntries.filter {
+                    $0.value.published && $0.value.vpnGatewayId == gateway.rawValue
+                        && $0.value.routeDest == entry.destination
+                }
+                if let source = state.ordered(published).first {
                     route.routeEntryId = source.publishedRouteEntryId
                     route.modified = source.createTime
                 }

@@ -11,7 +11,7 @@ extension CloudState {
     }
 
     public func vpnRoutes(of gatewayId: String, policyBased: Bool) -> [VPNRouteEntry] {
-        ordered(vpnRouteEntries).filter { $0.vpnGatewayId == gatewayId && $0.isPolicyBased == policyBased }
+        ordered(vpnRouteEntries.filter { $0.value.vpnGatewayId == gatewayId && $0.value.isPolicyBased == policyBased })
     }
 
     public struct CreateVPNRoute: Sendable {
