@@ -45,30 +45,48 @@ struct SampleCloud {
             ipsec.IpsecPfs = "disabled"
             let connection = try s.createVPNConnection(
                 .init(
-                    regionId: region, vpnGatewayId: gateway.id, customerGatewayId: customer.id,
-                    localSubnet: "10.0.0.0/16", remoteSubnet: "192.168.0.0/24,192.168.1.0/24",
-                    effectImmediately: true, ikeConfig: ike, ipsecConfig: ipsec
+                    regionId: region,
+                    vpnGatewayId: gateway.id,
+                    customerGatewayId: customer.id,
+                    localSubnet: "10.0.0.0/16",
+                    remoteSubnet: "192.168.0.0/24,192.168.1.0/24",
+                    effectImmediately: true,
+                    ikeConfig: ike,
+                    ipsecConfig: ipsec
                 ),
                 c
             )
             let route = try s.createRouteEntry(
                 .init(
-                    regionId: region, routeTableId: vpc.routeTableId, destinationCidrBlock: "172.16.0.0/16",
-                    nextHopType: "VpnGateway", nextHopId: gateway.id
+                    regionId: region,
+                    routeTableId: vpc.routeTableId,
+                    destinationCidrBlock: "172.16.0.0/16",
+                    nextHopType: "VpnGateway",
+                    nextHopId: gateway.id
                 ),
                 c
             )
             _ = try s.createVPNRoute(
                 .init(
-                    regionId: region, vpnGatewayId: gateway.id, routeDest: "192.168.0.0/24", nextHop: connection.id,
-                    weight: 100, publishVpc: true
+                    regionId: region,
+                    vpnGatewayId: gateway.id,
+                    routeDest: "192.168.0.0/24",
+                    nextHop: connection.id,
+                    weight: 100,
+                    publishVpc: true
                 ),
                 c
             )
             _ = try s.createVPNRoute(
                 .init(
-                    regionId: region, vpnGatewayId: gateway.id, routeSource: "10.0.1.0/24",
-                    routeDest: "192.168.1.0/24", nextHop: connection.id, weight: 0, priority: 5, publishVpc: false
+                    regionId: region,
+                    vpnGatewayId: gateway.id,
+                    routeSource: "10.0.1.0/24",
+                    routeDest: "192.168.1.0/24",
+                    nextHop: connection.id,
+                    weight: 0,
+                    priority: 5,
+                    publishVpc: false
                 ),
                 c
             )
@@ -89,9 +107,16 @@ struct SampleCloud {
                 destination: "10.0.1.0/24"
             )
             return SampleCloud(
-                vpc: vpc.id, routeTable: vpc.routeTableId, vSwitch: vSwitch.id, gateway: gateway.id,
-                gatewayIP: gateway.internetIp, customer: customer.id, connection: connection.id, route: route.id,
-                otherVPC: otherVPC.id, cen: cen.id
+                vpc: vpc.id,
+                routeTable: vpc.routeTableId,
+                vSwitch: vSwitch.id,
+                gateway: gateway.id,
+                gatewayIP: gateway.internetIp,
+                customer: customer.id,
+                connection: connection.id,
+                route: route.id,
+                otherVPC: otherVPC.id,
+                cen: cen.id
             )
         }
     }
@@ -153,15 +178,24 @@ struct CloudStateTopologyTests {
         #expect(
             connection.ikeConfig
                 == NetworkModel.IKEConfig(
-                    preSharedKey: "s3cret", version: .ikev2, mode: .main, encryptionAlgorithm: .aes256,
-                    authenticationAlgorithm: .sha256, dhGroup: .group14, lifetime: 86400,
-                    localID: sample.gatewayIP.description, remoteID: "198.51.100.7"
+                    preSharedKey: "s3cret",
+                    version: .ikev2,
+                    mode: .main,
+                    encryptionAlgorithm: .aes256,
+                    authenticationAlgorithm: .sha256,
+                    dhGroup: .group14,
+                    lifetime: 86400,
+                    localID: sample.gatewayIP.description,
+                    remoteID: "198.51.100.7"
                 )
         )
         #expect(
             connection.ipsecConfig
                 == NetworkModel.IPsecConfig(
-                    encryptionAlgorithm: .tripleDES, authenticationAlgorithm: .md5, pfs: .disabled, lifetime: 86400
+                    encryptionAlgorithm: .tripleDES,
+                    authenticationAlgorithm: .md5,
+                    pfs: .disabled,
+                    lifetime: 86400
                 )
         )
 

@@ -60,8 +60,11 @@ struct CloudViewTests {
                         )
                         let connection = try s.createVPNConnection(
                             .init(
-                                regionId: region, vpnGatewayId: gw.id, customerGatewayId: cgw.id,
-                                localSubnet: "10.\(i).0.0/16", remoteSubnet: "192.168.\(10 * i + k).0/24"
+                                regionId: region,
+                                vpnGatewayId: gw.id,
+                                customerGatewayId: cgw.id,
+                                localSubnet: "10.\(i).0.0/16",
+                                remoteSubnet: "192.168.\(10 * i + k).0/24"
                             ),
                             c
                         )
@@ -100,7 +103,8 @@ struct CloudViewTests {
         let state = await cp.snapshot
         let vpnRoutes = state.ordered(state.vpnRouteEntries)
         let pick = Int.random(in: 0..<1000, using: &random)
-        func run(_ body: @Sendable (inout CloudState, MutationContext) throws(ControlPlaneError) -> Void) async -> Bool {
+        func run(_ body: @Sendable (inout CloudState, MutationContext) throws(ControlPlaneError) -> Void) async -> Bool
+        {
             do {
                 try await cp.mutate(body)
                 return true
@@ -115,8 +119,11 @@ struct CloudViewTests {
                 await run { s, c throws(ControlPlaneError) in
                     _ = try s.createRouteEntry(
                         .init(
-                            regionId: region, routeTableId: withGateway.table,
-                            destinationCidrBlock: destination.description, nextHopType: "VpnGateway", nextHopId: gateway
+                            regionId: region,
+                            routeTableId: withGateway.table,
+                            destinationCidrBlock: destination.description,
+                            nextHopType: "VpnGateway",
+                            nextHopId: gateway
                         ),
                         c
                     )
@@ -139,9 +146,14 @@ struct CloudViewTests {
                 await run { s, c throws(ControlPlaneError) in
                     _ = try s.createVPNRoute(
                         .init(
-                            regionId: region, vpnGatewayId: gateway, routeSource: source,
-                            routeDest: destination.description, nextHop: connection, weight: weight,
-                            priority: source == nil ? nil : 1 + pick % 20, publishVpc: flag
+                            regionId: region,
+                            vpnGatewayId: gateway,
+                            routeSource: source,
+                            routeDest: destination.description,
+                            nextHop: connection,
+                            weight: weight,
+                            priority: source == nil ? nil : 1 + pick % 20,
+                            publishVpc: flag
                         ),
                         c
                     )
@@ -155,8 +167,12 @@ struct CloudViewTests {
                 step,
                 await run { s, _ throws(ControlPlaneError) in
                     try s.deleteVPNRoute(
-                        gateway: r.vpnGatewayId, source: r.routeSource?.description, dest: r.routeDest.description,
-                        nextHop: r.nextHop, weight: r.weight, region: region
+                        gateway: r.vpnGatewayId,
+                        source: r.routeSource?.description,
+                        dest: r.routeDest.description,
+                        nextHop: r.nextHop,
+                        weight: r.weight,
+                        region: region
                     )
                 }
             )
@@ -170,8 +186,12 @@ struct CloudViewTests {
                 step,
                 await run { s, _ throws(ControlPlaneError) in
                     try s.publishVPNRoute(
-                        gateway: r.vpnGatewayId, dest: r.routeDest, nextHop: r.nextHop, policyBased: policy,
-                        publish: publish, region: region
+                        gateway: r.vpnGatewayId,
+                        dest: r.routeDest,
+                        nextHop: r.nextHop,
+                        policyBased: policy,
+                        publish: publish,
+                        region: region
                     )
                 }
             )
@@ -185,7 +205,9 @@ struct CloudViewTests {
             )
         case .detach:
             let cen = f.cen
-            return (step, await run { s, _ throws(ControlPlaneError) in try s.detachCENChild(cenId: cen, childId: vpc.id) })
+            return (
+                step, await run { s, _ throws(ControlPlaneError) in try s.detachCENChild(cenId: cen, childId: vpc.id) }
+            )
         case .publishCEN, .withdrawCEN:
             // A vSwitch block, a custom route or a published VPN route of the VPC.
             let own =
@@ -200,7 +222,12 @@ struct CloudViewTests {
                     if publish {
                         try s.publishCENRoute(cenId: cen, childId: vpc.id, routeTableId: vpc.table, destination: target)
                     } else {
-                        try s.withdrawCENRoute(cenId: cen, childId: vpc.id, routeTableId: vpc.table, destination: target)
+                        try s.withdrawCENRoute(
+                            cenId: cen,
+                            childId: vpc.id,
+                            routeTableId: vpc.table,
+                            destination: target
+                        )
                     }
                 }
             )
@@ -223,7 +250,10 @@ struct CloudViewTests {
             let index = f.vpcs.firstIndex { $0.id == vpc.id }!
             let block = "10.\(index).\(2 + pick % 200).0/24"
             let succeeded = await run { s, c throws(ControlPlaneError) in
-                _ = try s.createVSwitch(.init(regionId: region, vpcId: vpc.id, zoneId: region + "-b", cidrBlock: block), c)
+                _ = try s.createVSwitch(
+                    .init(regionId: region, vpcId: vpc.id, zoneId: region + "-b", cidrBlock: block),
+                    c
+                )
             }
             if succeeded { f.vpcs[index].vSwitches.append(IPv4Prefix(block)!) }
             return (step, succeeded)
@@ -294,8 +324,11 @@ struct CloudViewTests {
             // A routes C's vSwitch block 10.2.0.0/24 to its VPN gateway and publishes it.
             _ = try s.createRouteEntry(
                 .init(
-                    regionId: Self.region, routeTableId: a.table, destinationCidrBlock: "10.2.0.0/24",
-                    nextHopType: "VpnGateway", nextHopId: a.gateway!
+                    regionId: Self.region,
+                    routeTableId: a.table,
+                    destinationCidrBlock: "10.2.0.0/24",
+                    nextHopType: "VpnGateway",
+                    nextHopId: a.gateway!
                 ),
                 ctx
             )
@@ -324,7 +357,10 @@ struct CloudViewTests {
         #expect(await cp.engineBuilds == 1)
         let vpc = f.vpcs[2]
         try await cp.mutate { s, c throws(ControlPlaneError) in
-            _ = try s.createVSwitch(.init(regionId: Self.region, vpcId: vpc.id, zoneId: Self.region + "-b", cidrBlock: "10.2.9.0/24"), c)
+            _ = try s.createVSwitch(
+                .init(regionId: Self.region, vpcId: vpc.id, zoneId: Self.region + "-b", cidrBlock: "10.2.9.0/24"),
+                c
+            )
         }
         #expect(await cp.engineBuilds == 1)
         let view = await cp.view

@@ -66,7 +66,9 @@ struct VPNConnectionStatusTests {
         var office = Self.office(for: sample)
         office.ipsecConfigurations[0].ipsecProposals = [IPsecProposal()]
         wrongPhase2.add(office)
-        #expect(CloudView.connectionStatus(sample.connection, in: RouteEngine(wrongPhase2)) == "ipsec_sa_not_established")
+        #expect(
+            CloudView.connectionStatus(sample.connection, in: RouteEngine(wrongPhase2)) == "ipsec_sa_not_established"
+        )
 
         // Everything matches but the connection negotiates only when traffic arrives.
         var waiting = topology

@@ -210,4 +210,3 @@ extension CloudState {
         cenAttachments["cenattach-" + childId]?.childInstanceType == "VBR" ? .vbr(VBRID(childId)) : .vpc(VPCID(childId))
     }
 }
-

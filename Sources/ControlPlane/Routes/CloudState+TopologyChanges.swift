@@ -87,7 +87,11 @@ extension CloudState {
                 // Deleted: only destination-based routes have a change.
                 guard case .left(let route) = Self.projected(entry) else { throw Unmapped() }
                 try engine.apply(
-                    .removeVPNRoute(VPNGatewayID(entry.vpnGatewayId), destination: route.destination, nextHop: route.nextHop)
+                    .removeVPNRoute(
+                        VPNGatewayID(entry.vpnGatewayId),
+                        destination: route.destination,
+                        nextHop: route.nextHop
+                    )
                 )
                 continue
             }

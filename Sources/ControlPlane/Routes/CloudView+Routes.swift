@@ -11,7 +11,7 @@ public struct EffectiveRoute: Sendable, Hashable {
     public var destination: IPv4Prefix
     /// `System`, `Custom` or `CEN`.
     public var type: String
-    /// The engine's next-hop type: `local`, `service`, `VpnGateway`, `Instance`, `RouterInterface`, `VPC`, `VBR`, …
+    /// The engine's next-hop type (`local`, `service`, `VpnGateway`, `Instance`, `RouterInterface`, `VPC`, `VBR`, …).
     public var nextHopType: String
     /// The next hop's id (a vSwitch for `local`, empty for `service`, the advertising network for `CEN`).
     public var nextHopId: String
