@@ -168,8 +168,6 @@ let package = Package(
             dependencies: [
                 "ControlPlane",
                 "IPAddressing",
-                "NetworkModel",
-                "RouteEngine",
                 "Persistence",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -46,7 +46,10 @@ enum CENActions {
                                 ),
                                 "ProtectionLevel": .string(cen.protectionLevel), "Ipv6Level": "DISABLED",
                                 "ResourceGroupId": "",
-                                "CenBandwidthPackageIds": .wrapped("CenBandwidthPackageId", []),
+                                "CenBandwidthPackageIds": .wrapped(
+                                    "CenBandwidthPackageId",
+                                    state.bandwidthPackages(of: cen.id).map { .string($0.id) }
+                                ),
                                 "Tags": .wrapped("Tag", []),
                             ]
                         }
@@ -132,9 +135,9 @@ extension CENActions {
             return try await readView(cp) { view throws(ControlPlaneError) in
                 let state = view.state
                 _ = try state.cen(cenId)
-                guard type == "VPC", let attachment = state.cenAttachments["cenattach-" + child],
-                    attachment.cenId == cenId,
-                    let vpc = state.vpcs[child]
+                guard let attachment = state.cenAttachments["cenattach-" + child],
+                    attachment.cenId == cenId, attachment.childInstanceType == type,
+                    let table = type == "VBR" ? state.vbrs[child]?.routeTableId : state.vpcs[child]?.routeTableId
                 else {
                     throw ControlPlaneError(
                         .notFound,
@@ -142,13 +145,14 @@ extension CENActions {
                         message: "The \(type) '\(child)' is not attached to CEN '\(cenId)'."
                     )
                 }
-                let routes = view.routes(of: vpc.id).filter { status == "All" || $0.status == status }
+                let effective = type == "VBR" ? view.routes(ofVBR: child) : view.routes(of: child)
+                let routes = effective.filter { status == "All" || $0.status == status }
                 var body = APIObject(paging.fields(total: routes.count))
                 body["CenRouteEntries"] = .wrapped(
                     "CenRouteEntry",
                     paging.page(of: routes).map { r in
                         [
-                            "RouteTableId": .string(vpc.routeTableId),
+                            "RouteTableId": .string(table),
                             "DestinationCidrBlock": .string(r.destination.description),
                             "Type": .string(r.type), "Status": .string(r.status), "NextHopType": .string(r.nextHopType),
                             "NextHopInstanceId": .string(r.nextHopId), "NextHopRegionId": .string(r.nextHopRegionId),

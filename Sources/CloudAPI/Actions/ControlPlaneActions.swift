@@ -16,10 +16,12 @@ extension APIError {
 
 /// Registers every action the control plane implements.
 public enum CloudActions {
-    /// Adds the VPC, route, VPN, CEN and ECS actions, run through `controlPlane`.
+    /// Adds every action of the products above (VPC, VPN, Express Connect, CEN, ECS, sites), run through `controlPlane`.
     public static func register(into registry: inout ActionRegistry, controlPlane: ControlPlane) {
         for action in VPCActions.all(controlPlane) + VPNActions.all(controlPlane) + VPNRouteActions.all(controlPlane)
             + CENActions.all(controlPlane) + ECSActions.all(controlPlane) + SiteActions.all(controlPlane)
+            + ExpressConnectActions.all(controlPlane) + CENBandwidthActions.all(controlPlane)
+            + VPNRouteChangeActions.all(controlPlane)
         {
             registry.register(action)
         }

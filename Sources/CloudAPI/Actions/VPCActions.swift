@@ -118,10 +118,10 @@ enum VPCActions {
                         )
                     }
                     throw APIError(
-                        code: "InvalidNextHopId.NotFound",
-                        status: 404,
+                        code: "InvalidNextHopType",
+                        status: 400,
                         message:
-                            "NextHopList (ECMP) needs router interfaces whose opposite router is a VBR; this cloud has no router interfaces yet."
+                            "NextHopList (ECMP over 2 to 4 router interfaces towards VBRs) is not modelled by this cloud; give NextHopType=RouterInterface and one NextHopId."
                     )
                 }
                 let request = CloudState.CreateRouteEntry(
@@ -195,6 +195,9 @@ enum VPCActions {
                 let tableId = input.string("RouteTableId")
                 let tableType = input.string("RouteTableType")
                 let paging = try input.paging()
+                if input.string("RouterType") == "VBR" {
+                    return try await ExpressConnectActions.vbrRouteTableList(cp, input, region: region, paging: paging)
+                }
                 return try await read(cp) { state in
                     let vpcs = state.ordered(state.vpcs).filter {
                         $0.regionId == region && (vpcId == nil || $0.id == vpcId)
@@ -249,8 +252,8 @@ enum VPCActions {
                     offset = value
                 }
                 return try await readView(cp) { view throws(ControlPlaneError) in
-                    let vpc = try view.state.vpc(routeTable: tableId)
-                    let entries = routeEntries(of: vpc, view).filter {
+                    let (table, regionId) = try ExpressConnectActions.tableRows(tableId, view)
+                    let entries = table.filter {
                         (entryId == nil || $0.id == entryId) && (name == nil || $0.name == name)
                             && (type == nil || $0.type == type)
                             && (hopId == nil || $0.nextHopId == hopId) && (hopType == nil || $0.nextHopType == hopType)
@@ -260,7 +263,7 @@ enum VPCActions {
                     let next = offset + page.count < entries.count ? String(offset + page.count) : ""
                     return [
                         "NextToken": .string(next), "TotalCount": .int(entries.count),
-                        "RouteEntrys": .wrapped("RouteEntry", page.map { $0.listObject(regionId: vpc.regionId) }),
+                        "RouteEntrys": .wrapped("RouteEntry", page.map { $0.listObject(regionId: regionId) }),
                     ]
                 }
             },

@@ -24,6 +24,7 @@ extension CloudState {
         projectCEN(into: &topology)
         projectECS(into: &topology)
         projectSites(into: &topology)
+        projectExpressConnect(into: &topology)
         return topology
     }
 
@@ -201,7 +202,8 @@ extension CloudState {
             name: cen.name,
             attachments: attachments,
             publishedRoutes: cen.publishedRoutes.map(reference),
-            withdrawnRoutes: cen.withdrawnRoutes.map(reference)
+            withdrawnRoutes: cen.withdrawnRoutes.map(reference),
+            interRegionBandwidths: interRegionBandwidths(of: cen.id)
         )
     }
 

@@ -47,6 +47,12 @@ extension CloudState {
                 "The CEN instance '\(id)' still has \(child.childInstanceType) '\(child.childInstanceId)' attached; detach it first."
             )
         }
+        if let package = bandwidthPackages(of: id).first {
+            throw .invalid(
+                "DependencyViolation.BandwidthPackage",
+                "The CEN instance '\(id)' still has bandwidth package '\(package.id)'; unassociate it first (UnassociateCenBandwidthPackage)."
+            )
+        }
         cens[cen.id] = nil
     }
 
@@ -65,6 +71,7 @@ extension CloudState {
                 "The specified ChildInstanceType '\(childType)' is not valid; allowed: VPC, VBR, CCN."
             )
         }
+        if childType == "VBR" { return try attachCENVBR(cen, childId: childId, childRegion: childRegion, context) }
         guard childType == "VPC", let vpc = vpcs[childId], vpc.regionId == childRegion else {
             throw .notFound(
                 "InvalidChildInstanceId.NotFound",
@@ -136,6 +143,38 @@ extension CloudState {
             )
         }
         return (vpc, route, false)
+    }
+
+    /// Attaches a VBR; like a VPC it belongs to at most one CEN.
+    private mutating func attachCENVBR(
+        _ cen: CEN,
+        childId: String,
+        childRegion: String,
+        _ context: MutationContext
+    ) throws(ControlPlaneError) -> CENAttachment {
+        guard let vbr = vbrs[childId], vbr.regionId == childRegion else {
+            throw .notFound(
+                "InvalidChildInstanceId.NotFound",
+                "The specified VBR '\(childId)' does not exist in region \(childRegion)."
+            )
+        }
+        let attachment = CENAttachment(
+            cenId: cen.id,
+            childInstanceId: vbr.id,
+            childInstanceType: "VBR",
+            childInstanceRegionId: vbr.regionId,
+            attachTime: context.now,
+            status: "Attached"
+        )
+        if let existing = cenAttachments[attachment.id] {
+            throw .invalid(
+                "InstanceAlreadyAttached",
+                "The VBR '\(vbr.id)' is already attached to CEN '\(existing.cenId)'; a VBR can be attached to one CEN only."
+            )
+        }
+        cenAttachments[attachment.id] = attachment
+        remember(attachment.id)
+        return attachment
     }
 
     /// Advertises a VPC route to the CEN (routes to VPN gateways and instances are not advertised by default).

@@ -124,6 +124,12 @@ extension CloudState {
                 "The VPC '\(id)' still has custom route entry \(route.destination) (\(route.id)); delete it first."
             )
         }
+        if let ri = routerInterfaces(on: vpc.vRouterId).first {
+            throw .invalid(
+                "DependencyViolation.RouterInterface",
+                "The VPC '\(id)' still has router interface '\(ri.id)'; delete it first."
+            )
+        }
         if let attachment = cenAttachments["cenattach-" + id] {
             throw .invalid(
                 "DependencyViolation.Cen",
@@ -296,6 +302,7 @@ extension CloudState {
         _ request: CreateRouteEntry,
         _ context: MutationContext
     ) throws(ControlPlaneError) -> RouteEntry {
+        if let vbr = vbr(routeTable: request.routeTableId) { return try createVBRRouteEntry(vbr, request, context) }
         let vpc = try vpc(routeTable: request.routeTableId, region: request.regionId)
         var text = request.destinationCidrBlock
         if !text.contains("/") { text += "/32" }
@@ -343,6 +350,8 @@ extension CloudState {
                     "The specified NextHopId '\(hop)' is not a VPN gateway of VPC '\(vpc.id)'."
                 )
             }
+        case "RouterInterface":
+            try checkRouterInterfaceNextHop(hop, of: vpc)
         default:
             throw .notFound(
                 "InvalidNextHopId.NotFound",
@@ -378,6 +387,9 @@ extension CloudState {
         nextHopId: String?,
         region: String?
     ) throws(ControlPlaneError) {
+        if let vbr = (id.flatMap { routeEntries[$0]?.routeTableId } ?? routeTableId).flatMap(vbr(routeTable:)) {
+            return try deleteVBRRouteEntry(vbr, id: id, destination: destination, nextHopId: nextHopId)
+        }
         let entry: RouteEntry
         if let id {
             guard let found = routeEntries[id] else {

@@ -23,6 +23,8 @@ public struct CloudState: Sendable, Hashable, Codable {
     public var instances: [String: ECSInstance] = [:]
     /// Offices and data centres (API version 2026-11-01), keyed by `site-…` id.
     public var sites: [String: SiteResource] = [:]
+    /// Router interfaces, VBRs and CEN bandwidth (see `ExpressConnectResources.swift`); `nil` until one exists.
+    public var expressConnect: ExpressConnectState? = nil
     /// Creation order of every id.
     public var order: [String: Int] = [:]
     package var nextOrder = 0
@@ -53,6 +55,7 @@ public struct Quotas: Sendable, Hashable {
     public var connectionsPerVPNGateway = 10
     public var destinationRoutesPerVPNGateway = 20
     public var policyRoutesPerVPNGateway = 20
+    public var routerInterfacesPerRouter = 5
 
     public init() {}
 }

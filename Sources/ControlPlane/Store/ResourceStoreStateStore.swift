@@ -22,6 +22,10 @@ public actor ResourceStoreStateStore: StateStore {
         case securityGroup = "security-group"
         case instance
         case site
+        case routerInterface = "router-interface"
+        case vbr
+        case cenBandwidthPackage = "cen-bandwidth-package"
+        case cenBandwidthLimit = "cen-bandwidth-limit"
     }
 
     /// A resource with its creation order (the order `Describe*` lists it in).
@@ -121,6 +125,23 @@ public actor ResourceStoreStateStore: StateStore {
             let stored = try decode(SiteResource.self)
             state.sites[record.id] = stored.resource
             order = stored.order
+        case .routerInterface:
+            let stored = try decode(RouterInterface.self)
+            state.routerInterfaces[record.id] = stored.resource
+            order = stored.order
+        case .vbr:
+            let stored = try decode(VirtualBorderRouter.self)
+            state.vbrs[record.id] = stored.resource
+            state.order[stored.resource.routeTableId] = stored.order
+            order = stored.order
+        case .cenBandwidthPackage:
+            let stored = try decode(CENBandwidthPackage.self)
+            state.cenBandwidthPackages[record.id] = stored.resource
+            order = stored.order
+        case .cenBandwidthLimit:
+            let stored = try decode(CENInterRegionBandwidthLimit.self)
+            state.cenBandwidthLimits[record.id] = stored.resource
+            order = stored.order
         }
         state.order[record.id] = order
     }
@@ -145,6 +166,10 @@ public actor ResourceStoreStateStore: StateStore {
         try diff(\.securityGroups, .securityGroup, region: \.regionId, state, &batch)
         try diff(\.instances, .instance, region: \.regionId, state, &batch)
         try diff(\.sites, .site, region: { $0.regionId.isEmpty ? "global" : $0.regionId }, state, &batch)
+        try diff(\.routerInterfaces, .routerInterface, region: \.regionId, state, &batch)
+        try diff(\.vbrs, .vbr, region: \.regionId, state, &batch)
+        try diff(\.cenBandwidthPackages, .cenBandwidthPackage, region: { _ in "global" }, state, &batch)
+        try diff(\.cenBandwidthLimits, .cenBandwidthLimit, region: \.localRegionId, state, &batch)
         if !batch.operations.isEmpty {
             let result = try await store.commit(batch)
             for record in result.records { versions[ResourceKey(kind: record.kind, id: record.id)] = record.version }
@@ -154,7 +179,7 @@ public actor ResourceStoreStateStore: StateStore {
     }
 
     private static func region(ofTable id: String, in state: CloudState) -> String {
-        state.vpcs.values.first { $0.routeTableId == id }?.regionId ?? "unknown"
+        state.vpcs.values.first { $0.routeTableId == id }?.regionId ?? state.vbr(routeTable: id)?.regionId ?? "unknown"
     }
 
     private func diff<T: Codable & Equatable>(
