@@ -12,6 +12,7 @@ extension Quotas {
             ("connections-per-vpn-gateway", \.connectionsPerVPNGateway),
             ("destination-routes-per-vpn-gateway", \.destinationRoutesPerVPNGateway),
             ("policy-routes-per-vpn-gateway", \.policyRoutesPerVPNGateway),
+            ("router-interfaces-per-router", \.routerInterfacesPerRouter),
         ]
     }
 
