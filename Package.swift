@@ -141,10 +141,19 @@ let package = Package(
             path: "Sources/PersistenceProbe",
             swiftSettings: strictSettings
         ),
+        // Not part of the product: a throwaway PostgreSQL server for the tests that need a real one.
+        .target(
+            name: "PostgresTestSupport",
+            dependencies: [
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "PersistenceTests",
             dependencies: [
-                "Persistence", "persistence-probe",
+                "Persistence", "persistence-probe", "PostgresTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -158,7 +167,11 @@ let package = Package(
             dependencies: ["IPAddressing", "NetworkModel", "RouteEngine", "Persistence"],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane", "Persistence"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "ControlPlaneTests",
+            dependencies: ["ControlPlane", "Persistence", "PostgresTestSupport"],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "CloudAPI",
             dependencies: [
@@ -177,6 +190,8 @@ let package = Package(
             dependencies: [
                 "CloudAPI",
                 "ControlPlane",
+                "Persistence",
+                "PostgresTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

@@ -1,3 +1,5 @@
+import ControlPlane
+
 /// Makes creates idempotent by `ClientToken` (reference §1.2, DESIGN §6).
 ///
 /// The first request with a token runs; later requests with the same key, action and token get the first
@@ -51,11 +53,30 @@ actor IdempotencyCache {
             guard stored == fingerprint else { throw .idempotentMismatch }
             return try await Self.value(of: task)
         case nil:
-            let task = Task<APIObject, any Error> { try await operation() }
+            let scope = records.map { IdempotencyScope(token: token, fingerprint: fingerprint, records: $0) }
+            let task = Task<APIObject, any Error> {
+                try await IdempotencyScope.$current.withValue(scope) { try await operation() }
+            }
             entries[key] = .running(fingerprint: fingerprint, task)
             do {
-                let object = try await Self.value(of: task)
-                if let records {
+                let object: APIObject
+                do {
+                    object = try await Self.value(of: task)
+                } catch where error.code == ControlPlaneError.clientTokenInUseCode {
+                    // Another replica answered the same token first: answer as it did.
+                    entries[key] = nil
+                    guard
+                        let records,
+                        let found = try? await records.lookup(
+                            clientToken: token.clientToken,
+                            action: token.action,
+                            caller: token.caller
+                        )
+                    else { throw APIError.internalError }
+                    guard found.fingerprint == fingerprint else { throw APIError.idempotentMismatch }
+                    return found.response
+                }
+                if let records, scope?.needsStoring ?? true {
                     try? await records.store(
                         clientToken: token.clientToken,
                         action: token.action,

@@ -168,6 +168,7 @@ extension CloudState {
             )
         }
         vpnGateways[gateway.id] = nil
+        touch(gateway.id)
     }
 
     // MARK: Customer gateway
@@ -263,6 +264,7 @@ extension CloudState {
             )
         }
         customerGateways[gateway.id] = nil
+        touch(gateway.id)
     }
 
     // MARK: IPsec connection
@@ -499,6 +501,7 @@ extension CloudState {
             )
         }
         vpnConnections[connection.id] = nil
+        touch(connection.id)
     }
 }
 
@@ -645,6 +648,7 @@ extension CloudState {
             )
         }
         vpnConnections[id] = connection
+        touch(id)
         return connection
     }
 }
