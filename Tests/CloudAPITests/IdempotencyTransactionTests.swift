@@ -68,7 +68,8 @@ struct IdempotencyTransactionTests {
             registry: registry,
             accessKeys: StaticAccessKeyStore([CloudAPI.AccessKey(id: "testAK", secret: "testSecret")]),
             now: { clock.now },
-            idempotencyRecords: StoreIdempotencyRecords(store, now: { clock.now })
+            // Records expire by the store's clock (the real one), so they are dated by it too.
+            idempotencyRecords: StoreIdempotencyRecords(store)
         )
     }
 

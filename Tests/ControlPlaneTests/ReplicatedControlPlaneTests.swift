@@ -1,5 +1,6 @@
 import ControlPlane
 import Foundation
+import IPAddressing
 import Persistence
 import PostgresTestSupport
 import Testing

@@ -58,24 +58,30 @@ actor IdempotencyCache {
                 try await IdempotencyScope.$current.withValue(scope) { try await operation() }
             }
             entries[key] = .running(fingerprint: fingerprint, task)
+            let outcome: Result<APIObject, APIError>
             do {
-                let object: APIObject
-                do {
-                    object = try await Self.value(of: task)
-                } catch where error.code == ControlPlaneError.clientTokenInUseCode {
-                    // Another replica answered the same token first: answer as it did.
-                    entries[key] = nil
-                    guard
-                        let records,
-                        let found = try? await records.lookup(
-                            clientToken: token.clientToken,
-                            action: token.action,
-                            caller: token.caller
-                        )
-                    else { throw APIError.internalError }
-                    guard found.fingerprint == fingerprint else { throw APIError.idempotentMismatch }
-                    return found.response
-                }
+                outcome = .success(try await Self.value(of: task))
+            } catch {
+                outcome = .failure(error)
+            }
+            switch outcome {
+            case .failure(let error) where error.code == ControlPlaneError.clientTokenInUseCode:
+                // Another replica answered the same token first: answer as it did.
+                entries[key] = nil
+                guard
+                    let records,
+                    let found = try? await records.lookup(
+                        clientToken: token.clientToken,
+                        action: token.action,
+                        caller: token.caller
+                    )
+                else { throw .internalError }
+                guard found.fingerprint == fingerprint else { throw .idempotentMismatch }
+                return found.response
+            case .failure(let error):
+                entries[key] = nil
+                throw error
+            case .success(let object):
                 if let records, scope?.needsStoring ?? true {
                     try? await records.store(
                         clientToken: token.clientToken,
@@ -89,9 +95,6 @@ actor IdempotencyCache {
                 order.append(key)
                 if order.count > capacity { entries[order.removeFirst()] = nil }
                 return object
-            } catch {
-                entries[key] = nil
-                throw error
             }
         }
     }
