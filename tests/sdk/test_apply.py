@@ -6,7 +6,9 @@ from sdk import common_request, old_call, old_client
 
 
 def call(server, action, region, version="2016-04-28", **params):
-    return old_call(server, old_client(AK, SK), common_request(action, version, RegionId=region, **params))
+    if region is not None:
+        params["RegionId"] = region
+    return old_call(server, old_client(AK, SK), common_request(action, version, **params))
 
 
 def apply(server, path):
@@ -34,7 +36,8 @@ def test_apply_creates_every_resource_and_route_of_a_file_whose_kinds_are_served
         assert gateway["VpcId"] == vpc["VpcId"]
         connections = call(server, "DescribeVpnConnections", region)["VpnConnections"]["VpnConnection"]
         assert len(connections) == 2
-        entries = call(server, "DescribeRouteEntryList", region, RouteTableId=vpc["RouteTableId"],
+        [table] = vpc["RouterTableIds"]["RouterTableIds"]
+        entries = call(server, "DescribeRouteEntryList", region, RouteTableId=table,
                        RouteEntryType="Custom", MaxResult="100")["RouteEntrys"]["RouteEntry"]
         assert sorted(e["DestinationCidrBlock"] for e in entries) == (
             ["10.10.10.0/24", "10.10.20.0/24"] if name == "VPC1" else ["10.20.10.0/24", "10.20.20.0/24"])
