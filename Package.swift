@@ -164,12 +164,12 @@ let package = Package(
         // MARK: Layer 2: control plane and the cloud's RPC API
         .target(
             name: "ControlPlane",
-            dependencies: ["IPAddressing", "NetworkModel", "RouteEngine", "Persistence"],
+            dependencies: ["IPAddressing", "NetworkModel", "RouteEngine", "Reachability", "Persistence"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "ControlPlaneTests",
-            dependencies: ["ControlPlane", "Persistence", "PostgresTestSupport"],
+            dependencies: ["ControlPlane", "Persistence", "NetworkModel", "RouteEngine", "TopologyFile", "PostgresTestSupport"],
             swiftSettings: strictSettings
         ),
         .target(
@@ -177,6 +177,8 @@ let package = Package(
             dependencies: [
                 "ControlPlane",
                 "IPAddressing",
+                "NetworkModel",
+                "RouteEngine",
                 "Persistence",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),

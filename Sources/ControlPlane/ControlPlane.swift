@@ -1,5 +1,6 @@
 public import Foundation
 public import Persistence
+import RouteEngine
 
 /// The control plane: holds the cloud's state, applies validated changes, stores them.
 ///
@@ -28,8 +29,27 @@ public actor ControlPlane {
         self.random = random
     }
 
+    /// The route engine over `state.topology`; `nil` until a read needs it after a change it could not follow.
+    private var routing: RouteEngine?
+    /// How many times the route engine was built from a whole topology (the first read, and after each change
+    /// that has no incremental form); a diagnostic for tests.
+    public private(set) var engineBuilds = 0
+
     /// The current state (reads).
     public var snapshot: CloudState { state }
+
+    /// The current state with its network model and route engine, as one consistent value (reads that show
+    /// routes or tunnels).
+    ///
+    /// The engine follows each change incrementally where the change maps to a ``TopologyChange``; otherwise it
+    /// is built anew here, on the first read after the change.
+    public var view: CloudView {
+        if let routing { return CloudView(state: state, engine: routing) }
+        let engine = RouteEngine(state.topology)
+        engineBuilds += 1
+        routing = engine
+        return CloudView(state: state, engine: engine)
+    }
 
     /// How many times a change runs before it gives up on other replicas' concurrent changes.
     public static let maximumAttempts = 5
@@ -77,6 +97,10 @@ public actor ControlPlane {
                 let record = try idempotency?(result)
                 try await store.save(copy, change: StateChange(touched: touched, idempotency: record))
                 state = copy
+                if var engine = routing {
+                    routing = nil  // the engine is uniquely referenced while it changes
+                    if copy.advance(&engine, from: existing) { routing = engine }
+                }
                 return result
             } catch let conflict as StateStoreConflict {
                 // Another replica came first: take its changes and run the change again on them.
@@ -117,6 +141,7 @@ public actor ControlPlane {
     private func catchUp() async throws {
         if let update = try await store.changesFromOthers() {
             update.apply(to: &state)
+            routing = nil  // rebuilt on the next read that needs it
         }
     }
 

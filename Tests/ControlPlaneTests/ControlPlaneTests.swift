@@ -261,7 +261,7 @@ struct ControlPlaneTests {
         )
         #expect(connection.ikeConfig.psk.count == 16)
         #expect(connection.ikeConfig.localId == "203.0.113.1" && connection.ikeConfig.remoteId == "198.51.100.7")
-        #expect(connection.status == "ike_sa_not_established")
+        #expect(await cp.view.status(ofConnection: connection.id) == "ike_sa_not_established")
         let error = await Self.error {
             try await cp.mutate { s, _ throws(ControlPlaneError) in try s.deleteCustomerGateway(cgw.id, region: "r-1") }
         }

@@ -130,7 +130,8 @@ extension CENActions {
                 throw .invalid("Status", status, allowed: "Active, Candidate, Rejected, Prohibited, All")
             }
             let paging = try input.paging(maxSize: 500)
-            return try await read(cp) { state throws(ControlPlaneError) in
+            return try await readView(cp) { view throws(ControlPlaneError) in
+                let state = view.state
                 _ = try state.cen(cenId)
                 guard type == "VPC", let attachment = state.cenAttachments["cenattach-" + child],
                     attachment.cenId == cenId,
@@ -142,7 +143,7 @@ extension CENActions {
                         message: "The \(type) '\(child)' is not attached to CEN '\(cenId)'."
                     )
                 }
-                let routes = state.effectiveRoutes(of: vpc.id).filter { status == "All" || $0.status == status }
+                let routes = view.routes(of: vpc.id).filter { status == "All" || $0.status == status }
                 var body = APIObject(paging.fields(total: routes.count))
                 body["CenRouteEntries"] = .wrapped(
                     "CenRouteEntry",
@@ -153,7 +154,7 @@ extension CENActions {
                             "Type": .string(r.type), "Status": .string(r.status), "NextHopType": .string(r.nextHopType),
                             "NextHopInstanceId": .string(r.nextHopId), "NextHopRegionId": .string(r.nextHopRegionId),
                             "OperationalMode": .bool(r.type != "CEN"),
-                            "PublishStatus": .string(r.type == "System" ? "Published" : "NonPublished"),
+                            "PublishStatus": .string(r.isPublishedToCEN ? "Published" : "NonPublished"),
                             "Conflicts": .wrapped(
                                 "Conflict",
                                 r.isConflict
@@ -218,7 +219,8 @@ extension CENActions {
                 let table = input.string("ChildInstanceRouteTableId")
                 let destination = input.string("DestinationCidrBlock")
                 let paging = try input.paging()
-                return try await read(cp) { state throws(ControlPlaneError) in
+                return try await readView(cp) { view throws(ControlPlaneError) in
+                    let state = view.state
                     _ = try state.cen(cenId)
                     guard let attachment = state.cenAttachments["cenattach-" + child], attachment.cenId == cenId,
                         let vpc = state.vpcs[child]
@@ -236,34 +238,26 @@ extension CENActions {
                             message: "The route table '\(table)' is not the system route table of VPC '\(vpc.id)'."
                         )
                     }
-                    let learned = Set(
-                        state.effectiveRoutes(of: vpc.id).filter { $0.type == "CEN" && $0.isConflict }.map(
-                            \.destination
-                        )
-                    )
-                    let rows = VPCActions.routeEntries(of: vpc, state).filter {
-                        $0.type != "CEN" && $0.destination != cloudServicePrefix
+                    // The VPC's own active routes, with the engine's publication status and conflicts.
+                    let rows = view.routes(of: vpc.id).filter {
+                        $0.type != "CEN" && $0.status == "Active" && $0.destination != cloudServicePrefix
                             && (destination == nil || $0.destination.description == destination)
                     }
                     var body = APIObject(paging.fields(total: rows.count))
                     body["PublishedRouteEntries"] = .wrapped(
                         "PublishedRouteEntry",
                         paging.page(of: rows).map { row in
-                            let published = state.isPublishedToCEN(
-                                vpcId: vpc.id,
-                                destination: row.destination,
-                                isSystem: row.type == "System"
-                            )
-                            return [
+                            [
                                 "ChildInstanceRouteTableId": .string(vpc.routeTableId),
                                 "DestinationCidrBlock": .string(row.destination.description),
-                                "NextHopType": .string(row.nextHopType), "NextHopId": .string(row.nextHopId),
+                                "NextHopType": .string(row.nextHopType),
+                                "NextHopId": .string(row.type == "System" ? "" : row.nextHopId),
                                 "RouteType": .string(row.type),
                                 "OperationalMode": true,
-                                "PublishStatus": .string(published ? "Published" : "NonPublished"),
+                                "PublishStatus": .string(row.isPublishedToCEN ? "Published" : "NonPublished"),
                                 "Conflicts": .wrapped(
                                     "Conflict",
-                                    learned.contains(row.destination)
+                                    row.isConflict
                                         ? [
                                             [
                                                 "DestinationCidrBlock": .string(row.destination.description),

@@ -20,7 +20,7 @@ public enum CloudActions {
     /// Adds the VPC, route and VPN actions, run through `controlPlane`.
     public static func register(into registry: inout ActionRegistry, controlPlane: ControlPlane) {
         for action in VPCActions.all(controlPlane) + VPNActions.all(controlPlane) + VPNRouteActions.all(controlPlane)
-            + CENActions.all(controlPlane)
+            + CENActions.all(controlPlane) + SiteActions.all(controlPlane)
         {
             registry.register(action)
         }
@@ -72,6 +72,19 @@ func read<T>(
     let state = await controlPlane.snapshot
     do {
         return try body(state)
+    } catch {
+        throw APIError(error)
+    }
+}
+
+/// Runs a read that shows routes or tunnel states: the state with its route engine, as one value.
+func readView<T>(
+    _ controlPlane: ControlPlane,
+    _ body: (CloudView) throws(ControlPlaneError) -> T
+) async throws(APIError) -> T {
+    let view = await controlPlane.view
+    do {
+        return try body(view)
     } catch {
         throw APIError(error)
     }

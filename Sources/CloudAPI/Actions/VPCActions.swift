@@ -168,7 +168,8 @@ enum VPCActions {
                     guard routerType == "VBR" else { throw .invalid("RouterType", routerType, allowed: "VRouter, VBR") }
                 }
                 let paging = try input.paging()
-                return try await read(cp) { state in
+                return try await readView(cp) { view in
+                    let state = view.state
                     let vpcs = state.ordered(state.vpcs).filter {
                         (router == nil || $0.vRouterId == router) && (tableId == nil || $0.routeTableId == tableId)
                             && (region == nil || $0.regionId == region) && input.string("RouterType") != "VBR"
@@ -177,7 +178,7 @@ enum VPCActions {
                     body["RouteTables"] = .wrapped(
                         "RouteTable",
                         paging.page(of: vpcs).map { vpc in
-                            let entries = routeEntries(of: vpc, state).filter { type == nil || $0.type == type }
+                            let entries = routeEntries(of: vpc, view).filter { type == nil || $0.type == type }
                             return [
                                 "RouteTableId": .string(vpc.routeTableId), "RouteTableType": "System",
                                 "VRouterId": .string(vpc.vRouterId), "CreationTime": CloudTime.iso(vpc.creationTime),
@@ -250,9 +251,9 @@ enum VPCActions {
                     }
                     offset = value
                 }
-                return try await read(cp) { state throws(ControlPlaneError) in
-                    let vpc = try state.vpc(routeTable: tableId)
-                    let entries = routeEntries(of: vpc, state).filter {
+                return try await readView(cp) { view throws(ControlPlaneError) in
+                    let vpc = try view.state.vpc(routeTable: tableId)
+                    let entries = routeEntries(of: vpc, view).filter {
                         (entryId == nil || $0.id == entryId) && (name == nil || $0.name == name)
                             && (type == nil || $0.type == type)
                             && (hopId == nil || $0.nextHopId == hopId) && (hopType == nil || $0.nextHopType == hopType)
@@ -345,74 +346,25 @@ enum VPCActions {
         }
     }
 
-    /// The VPC's system table: `Type=System, NextHopType=local` for vSwitch routes (DESIGN §4 decision 4),
-    /// `service` for `100.64.0.0/10`, then the custom routes.
-    static func routeEntries(of vpc: VPC, _ state: CloudState) -> [TableRow] {
-        var rows = [
+    /// The VPC's system table as the route engine computes it: system routes (`Type=System`,
+    /// `NextHopType=local` for vSwitch routes, DESIGN §4 decision 4, `service` for `100.64.0.0/10`), custom
+    /// routes and routes a VPN gateway publishes (`Custom`), and routes learned from CEN (`CEN`), sorted by
+    /// destination. Only entries the engine made active are in the table, except custom entries, which are
+    /// listed whatever their status (the user created them).
+    static func routeEntries(of vpc: VPC, _ view: CloudView) -> [TableRow] {
+        view.routes(of: vpc.id).filter { $0.status == "Active" || $0.isUserEntry }.map {
             TableRow(
-                id: vpc.serviceRouteEntryId,
-                routeTableId: vpc.routeTableId,
-                destination: cloudServicePrefix,
-                type: "System",
-                nextHopType: "service",
-                nextHopId: "",
-                name: "",
-                description: "",
-                modified: vpc.creationTime
-            )
-        ]
-        rows += state.vSwitches(in: vpc.id).map {
-            TableRow(
-                id: $0.systemRouteEntryId,
-                routeTableId: vpc.routeTableId,
-                destination: $0.cidrBlock,
-                type: "System",
-                nextHopType: "local",
-                nextHopId: "",
-                name: "",
-                description: "",
-                modified: $0.creationTime
-            )
-        }
-        rows += state.publishedRoutes(in: vpc.id).map {
-            TableRow(
-                id: $0.publishedRouteEntryId,
-                routeTableId: vpc.routeTableId,
-                destination: $0.routeDest,
-                type: "Custom",
-                nextHopType: "VpnGateway",
-                nextHopId: $0.vpnGatewayId,
-                name: "",
-                description: "",
-                modified: $0.createTime
-            )
-        }
-        rows += state.learnedRoutes(of: vpc.id).filter { $0.status == "Active" }.map {
-            TableRow(
-                id: "",
-                routeTableId: vpc.routeTableId,
-                destination: $0.destination,
-                type: "CEN",
-                nextHopType: $0.nextHopType,
-                nextHopId: $0.nextHopId,
-                name: "",
-                description: "",
-                modified: vpc.creationTime
-            )
-        }
-        rows += state.customRoutes(in: vpc.routeTableId).map {
-            TableRow(
-                id: $0.id,
+                id: $0.routeEntryId,
                 routeTableId: $0.routeTableId,
                 destination: $0.destination,
-                type: "Custom",
+                type: $0.type,
+                // The VPC API shows no next hop for system routes (reference §4 legacy sample).
                 nextHopType: $0.nextHopType,
-                nextHopId: $0.nextHopId,
+                nextHopId: $0.type == "System" ? "" : $0.nextHopId,
                 name: $0.name,
                 description: $0.description,
-                modified: $0.creationTime
+                modified: $0.modified
             )
         }
-        return rows.sorted { $0.destination < $1.destination }
     }
 }

@@ -154,7 +154,8 @@ enum VPNActions {
                 let customerId = input.string("CustomerGatewayId")
                 let id = input.string("VpnConnectionId")
                 let paging = try input.paging()
-                return try await read(cp) { state in
+                return try await readView(cp) { view in
+                    let state = view.state
                     let list = state.ordered(state.vpnConnections).filter {
                         $0.regionId == region && (gatewayId == nil || $0.vpnGatewayId == gatewayId)
                             && (customerId == nil || $0.customerGatewayId == customerId) && (id == nil || $0.id == id)
@@ -162,7 +163,7 @@ enum VPNActions {
                     var body = APIObject(paging.fields(total: list.count))
                     body["VpnConnections"] = .wrapped(
                         "VpnConnection",
-                        paging.page(of: list).map { .object(connectionObject($0, state, tagsKey: "Tag")) }
+                        paging.page(of: list).map { .object(connectionObject($0, view, tagsKey: "Tag")) }
                     )
                     return body
                 }
@@ -170,8 +171,8 @@ enum VPNActions {
             ClosureAction("DescribeVpnConnection", product: .vpc) { input throws(APIError) in
                 let region = try input.regionId()
                 let id = try input.required("VpnConnectionId")
-                return try await read(cp) { state throws(ControlPlaneError) in
-                    connectionObject(try state.vpnConnection(id, region: region), state, tagsKey: "Tags")
+                return try await readView(cp) { view throws(ControlPlaneError) in
+                    connectionObject(try view.state.vpnConnection(id, region: region), view, tagsKey: "Tags")
                 }
             },
             ClosureAction("ModifyVpnConnectionAttribute", product: .vpc) { input throws(APIError) in
@@ -190,8 +191,7 @@ enum VPNActions {
                 let connection = try await change(cp, input) { state, context throws(ControlPlaneError) in
                     try state.modifyVPNConnection(id, region: region, request, context)
                 }
-                let state = await cp.snapshot
-                var body = connectionObject(connection, state, tagsKey: "Tags")
+                var body = connectionObject(connection, await cp.view, tagsKey: "Tags")
                 body["Description"] = ""
                 return body
             },
@@ -265,14 +265,15 @@ enum VPNActions {
         return object
     }
 
-    static func connectionObject(_ c: VPNConnection, _ state: CloudState, tagsKey: String) -> APIObject {
+    /// An IPsec connection; its `Status` is the route engine's tunnel state (`CloudView.connectionStatus(_:in:)`).
+    static func connectionObject(_ c: VPNConnection, _ view: CloudView, tagsKey: String) -> APIObject {
         [
             "VpnConnectionId": .string(c.id), "VpnGatewayId": .string(c.vpnGatewayId),
             "CustomerGatewayId": .string(c.customerGatewayId),
             "Name": .string(c.name), "LocalSubnet": .string(c.localSubnet.map(\.description).joined(separator: ",")),
             "RemoteSubnet": .string(c.remoteSubnet.map(\.description).joined(separator: ",")),
             "CreateTime": CloudTime.millis(c.createTime), "EffectImmediately": .bool(c.effectImmediately),
-            "Status": .string(c.status),
+            "Status": .string(view.status(ofConnection: c.id)),
             "IkeConfig": [
                 "IkeAuthAlg": .string(c.ikeConfig.ikeAuthAlg), "IkeEncAlg": .string(c.ikeConfig.ikeEncAlg),
                 "IkeLifetime": .int(c.ikeConfig.ikeLifetime), "IkeMode": .string(c.ikeConfig.ikeMode),
@@ -293,7 +294,7 @@ enum VPNActions {
                 "EnableBgp": "false", "LocalAsn": 45104, "PeerAsn": 0, "LocalBgpIp": "", "PeerBgpIp": "",
                 "TunnelCidr": "", "Status": "", "AuthKey": "",
             ],
-            "NetworkType": "public", "InternetIp": .optional(state.vpnGateways[c.vpnGatewayId]?.internetIp.description),
+            "NetworkType": "public", "InternetIp": .optional(view.state.vpnGateways[c.vpnGatewayId]?.internetIp.description),
             tagsKey: .wrapped("Tag", []),
         ]
     }

@@ -1,6 +1,7 @@
 import ControlPlane
 import Foundation
 import IPAddressing
+import RouteEngine
 
 /// VPN gateway routes: destination-based, policy-based, publish/withdraw (reference §5).
 enum VPNRouteActions {
@@ -103,11 +104,12 @@ enum VPNRouteActions {
                 throw .invalid("RouteEntryType", type, allowed: "custom, bgp")
             }
             let paging = try input.paging()
-            return try await read(cp) { state throws(ControlPlaneError) in
-                _ = try state.vpnGateway(gatewayId, region: region)
+            return try await readView(cp) { view throws(ControlPlaneError) in
+                _ = try view.state.vpnGateway(gatewayId, region: region)
+                // The gateway's table as the route engine holds it (sorted by destination, then source).
                 let routes =
                     input.string("RouteEntryType")?.lowercased() == "bgp"
-                    ? [] : state.vpnRoutes(of: gatewayId, policyBased: policyBased)
+                    ? [] : view.vpnRoutes(of: gatewayId, policyBased: policyBased)
                 var body = APIObject(paging.fields(total: routes.count))
                 if policyBased {
                     body["VpnPbrRouteEntries"] = .wrapped(
@@ -117,8 +119,8 @@ enum VPNRouteActions {
                 } else {
                     body["VpnRouteEntries"] = .wrapped(
                         "VpnRouteEntry",
-                        paging.page(of: routes).map { entry in
-                            var o = object(entry)
+                        paging.page(of: routes).map { route in
+                            var o = object(route)
                             o["RouteEntryType"] = "Custom"
                             o["Source"] = ""
                             return .object(o)
@@ -132,6 +134,22 @@ enum VPNRouteActions {
                 return body
             }
         }
+    }
+
+    /// A gateway route: what the route engine holds (destination, source, next hop, weight, priority) and what
+    /// only the stored entry knows (whether it is published, when it was created).
+    static func object(_ effective: EffectiveVPNRoute) -> APIObject {
+        let entry = effective.entry
+        let route = effective.route
+        var o: APIObject = ["VpnInstanceId": .string(entry.vpnGatewayId)]
+        if let source = route.source { o["RouteSource"] = .string(source.description) }
+        o["RouteDest"] = .string(route.destination.description)
+        o["NextHop"] = .string(route.nextHop.idText)
+        o["Weight"] = .int(route.weight ?? entry.weight)
+        if let priority = route.priority { o["Priority"] = .int(priority) }
+        o["State"] = .string(entry.published ? "published" : "normal")
+        o["CreateTime"] = CloudTime.millis(entry.createTime)
+        return o
     }
 
     static func object(_ entry: VPNRouteEntry) -> APIObject {

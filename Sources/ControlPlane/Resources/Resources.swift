@@ -113,8 +113,7 @@ public struct VPNConnection: Sendable, Hashable, Codable {
     public var enableDpd: Bool
     public var enableNatTraversal: Bool
     public var createTime: Date
-    /// `ike_sa_not_established` until an office negotiates (DESIGN §4, "tunnel state without real packets").
-    public var status: String
+    // No stored status: `Status` is the route engine's tunnel state (`CloudView.connectionStatus(_:in:)`).
 }
 
 /// A VPN gateway route: destination-based (`routeSource == nil`) or policy-based (reference §5).

@@ -1,5 +1,5 @@
 import Foundation
-public import IPAddressing
+import IPAddressing
 
 extension CloudState {
     public func cen(_ id: String) throws(ControlPlaneError) -> CEN {
@@ -128,7 +128,11 @@ extension CloudState {
         let prefix = try Check.prefix(destination, parameter: "DestinationCidrBlock")
         let route = CENRoute(vpcId: vpc.id, destination: prefix)
         if vSwitches(in: vpc.id).contains(where: { $0.cidrBlock == prefix }) { return (vpc, route, true) }
-        guard customRoutes(in: vpc.routeTableId).contains(where: { $0.destination == prefix }) else {
+        // A custom route, or a route a VPN gateway publishes to the VPC (seed 002 step 4 publishes those).
+        guard
+            customRoutes(in: vpc.routeTableId).contains(where: { $0.destination == prefix })
+                || publishedVPNRoute(to: prefix, in: vpc.id) != nil
+        else {
             throw .notFound(
                 "InvalidRouteEntry.NotFound",
                 "The route table '\(routeTableId)' of VPC '\(vpc.id)' has no route to \(prefix) to publish."
@@ -179,14 +183,5 @@ extension CloudState {
             cens[cenId]?.publishedRoutes.removeAll { $0 == route }
             touch(cenId)
         }
-    }
-
-    /// Whether `destination` of `vpcId` is advertised to its CEN.
-    public func isPublishedToCEN(vpcId: String, destination: IPv4Prefix, isSystem: Bool) -> Bool {
-        guard let attachment = cenAttachments["cenattach-" + vpcId], let cen = cens[attachment.cenId] else {
-            return false
-        }
-        let route = CENRoute(vpcId: vpcId, destination: destination)
-        return isSystem ? !cen.withdrawnRoutes.contains(route) : cen.publishedRoutes.contains(route)
     }
 }

@@ -192,7 +192,7 @@ extension CloudState {
                 "The specified CidrBlock '\(cidr)' overlaps \(other.cidrBlock) of vSwitch '\(other.id)'."
             )
         }
-        if let route = publishedRoutes(in: vpc.id).first(where: { $0.routeDest == cidr }) {
+        if let route = publishedVPNRoute(to: cidr, in: vpc.id) {
             throw .invalid(
                 "InvalidCidrBlock",
                 "The specified CidrBlock '\(cidr)' equals the destination VPN gateway '\(route.vpnGatewayId)' publishes to this VPC."
@@ -297,7 +297,7 @@ extension CloudState {
                 "The route table '\(vpc.routeTableId)' already has a route to \(destination) ('\(same.id)')."
             )
         }
-        if let published = publishedRoutes(in: vpc.id).first(where: { $0.routeDest == destination }) {
+        if let published = publishedVPNRoute(to: destination, in: vpc.id) {
             throw .invalid(
                 "InvalidCIDRBlock.Duplicate",
                 "The route table '\(vpc.routeTableId)' already has the route to \(destination) that VPN gateway '\(published.vpnGatewayId)' publishes."

@@ -484,8 +484,7 @@ extension CloudState {
             ipsecConfig: ipsecConfig,
             enableDpd: request.enableDpd,
             enableNatTraversal: request.enableNatTraversal,
-            createTime: context.now,
-            status: "ike_sa_not_established"
+            createTime: context.now
         )
         vpnConnections[id] = connection
         remember(id)

@@ -2,12 +2,11 @@ import Foundation
 public import IPAddressing
 
 extension CloudState {
-    /// Routes a VPN gateway advertises into its VPC's system table: one per published destination.
-    public func publishedRoutes(in vpcId: String) -> [VPNRouteEntry] {
-        var seen = Set<IPv4Prefix>()
-        return ordered(vpnRouteEntries).filter { entry in
-            guard entry.published, vpnGateways[entry.vpnGatewayId]?.vpcId == vpcId else { return false }
-            return seen.insert(entry.routeDest).inserted
+    /// A VPN route to `destination` published to `vpcId` (`PublishVpc`), if one is: a fact of the configuration
+    /// that mutations check. What the VPC's table holds is the route engine's to say (`CloudView.routes(of:)`).
+    func publishedVPNRoute(to destination: IPv4Prefix, in vpcId: String) -> VPNRouteEntry? {
+        ordered(vpnRouteEntries).first {
+            $0.published && $0.routeDest == destination && vpnGateways[$0.vpnGatewayId]?.vpcId == vpcId
         }
     }
 

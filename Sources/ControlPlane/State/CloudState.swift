@@ -17,6 +17,8 @@ public struct CloudState: Sendable, Hashable, Codable {
     public var cens: [String: CEN] = [:]
     /// Attachments keyed by `CENAttachment.id`.
     public var cenAttachments: [String: CENAttachment] = [:]
+    /// Offices and data centres (API version 2026-11-01), keyed by `site-…` id.
+    public var sites: [String: SiteResource] = [:]
     /// Creation order of every id.
     public var order: [String: Int] = [:]
     package var nextOrder = 0

@@ -21,6 +21,7 @@ public actor ResourceStoreStateStore: StateStore {
         case vpnRouteEntry = "vpn-route-entry"
         case cen
         case cenAttachment = "cen-attachment"
+        case site
     }
 
     /// A resource with its creation order (the order `Describe*` lists it in).
@@ -125,6 +126,10 @@ public actor ResourceStoreStateStore: StateStore {
             let stored = try decode(CENAttachment.self)
             state.cenAttachments[record.id] = stored.resource
             order = stored.order
+        case .site:
+            let stored = try decode(SiteResource.self)
+            state.sites[record.id] = stored.resource
+            order = stored.order
         }
         state.order[record.id] = order
     }
@@ -197,6 +202,7 @@ public actor ResourceStoreStateStore: StateStore {
         diff(\.vpnRouteEntries, .vpnRouteEntry, region: \.regionId, state, &batch)
         diff(\.cens, .cen, region: { _ in "global" }, state, &batch)
         diff(\.cenAttachments, .cenAttachment, region: \.childInstanceRegionId, state, &batch)
+        diff(\.sites, .site, region: { $0.regionId.isEmpty ? "global" : $0.regionId }, state, &batch)
         return batch
     }
 
@@ -212,6 +218,7 @@ public actor ResourceStoreStateStore: StateStore {
         case .vpnRouteEntry: state.vpnRouteEntries[id] = nil
         case .cen: state.cens[id] = nil
         case .cenAttachment: state.cenAttachments[id] = nil
+        case .site: state.sites[id] = nil
         }
     }
 
