@@ -11,7 +11,8 @@ struct ApplyCommand: AsyncParsableCommand {
         abstract: "Create a topology file's resources on a running server (meridian serve) through its API.",
         discussion: """
             Creates VPCs, vSwitches, VPN gateways, customer gateways, IPsec connections, VPN routes, VPC route \
-            entries to VPN gateways, and CENs with their VPC attachments and published routes, in dependency \
+            entries to VPN gateways, sites with their routes and IPsec configurations, and CENs with their VPC \
+            attachments and published routes, in dependency \
             order, with signed requests (signature V2), and prints the id the server gave each name. The first \
             API error stops it with the resource's name and the error code (what was created stays). Resource \
             kinds the API does not serve yet are listed, by name, as not supported (exit status 1).
@@ -75,7 +76,6 @@ struct ApplyPlan {
         add("CEN bandwidth package", topology.cenBandwidthPackages) { $0.name }
         add("security group", topology.securityGroups) { $0.name }
         add("instance", topology.instances) { $0.name }
-        add("site", topology.sites) { $0.name }
         for vpc in sorted(topology.vpcs) {
             for route in vpc.routes {
                 guard case .vpnGateway = route.nextHop else {
@@ -266,6 +266,7 @@ struct ApplyPlan {
                 print("\(what): \((answer["RouteEntryId"] as? String) ?? "created")")
             }
         }
+        try await applySites(using: client, print: print)
         for cen in sorted(topology.cens) {
             let what = "CEN '\(cen.name)'"
             let answer = try await create(
@@ -313,6 +314,86 @@ struct ApplyPlan {
             }
         }
         return ids
+    }
+
+    /// Sites (Version 2026-11-01): the site, its static routes, and the IPsec configuration it loads for each
+    /// connection of the file whose gateways it names. Addresses of the file's VPN gateways are replaced by the
+    /// ones the server gave them.
+    private mutating func applySites(using client: APIClient, print: (String) -> Void) async throws {
+        guard !topology.sites.isEmpty else { return }
+        var gatewayIPs: [String: String] = [:]  // the file's public IP → the server's
+        for region in Set(topology.vpnGateways.values.compactMap { topology.vpcs[$0.vpc]?.region.rawValue }).sorted() {
+            let answer = try await create(client, "the VPN gateways of \(region)", "DescribeVpnGateways", [
+                ("RegionId", region), ("PageSize", "50"),
+            ])
+            let listed = (answer["VpnGateways"] as? [String: Any])?["VpnGateway"] as? [[String: Any]] ?? []
+            for gateway in topology.vpnGateways.values {
+                guard let id = ids[gateway.id.rawValue],
+                    let found = listed.first(where: { $0["VpnGatewayId"] as? String == id }),
+                    let ip = found["InternetIp"] as? String
+                else { continue }
+                gatewayIPs[gateway.publicIP.description] = ip
+            }
+        }
+        func mapped(_ address: IPv4Address) -> String { gatewayIPs[address.description] ?? address.description }
+        for site in sorted(topology.sites) {
+            let what = "site '\(site.name)'"
+            var parameters = [("Name", site.name), ("GatewayIpAddress", site.gatewayIP.description)]
+            if let region = site.region { parameters.append(("RegionId", region.rawValue)) }
+            for (index, cidr) in site.cidrs.enumerated() { parameters.append(("CidrBlock.\(index + 1)", cidr.description)) }
+            let answer = try await create(client, what, "CreateSite", version: "2026-11-01", parameters)
+            let siteId = try APIClient.field(answer, "SiteId", of: "CreateSite")
+            ids[site.id.rawValue] = siteId
+            print("\(what): \(siteId)")
+            for route in site.staticRoutes {
+                let routeWhat = "route \(route.destination) of \(what)"
+                _ = try await create(client, routeWhat, "CreateSiteRouteEntry", version: "2026-11-01", [
+                    ("SiteId", siteId), ("DestinationCidrBlock", route.destination.description),
+                    ("NextHopIp", mapped(route.nextHop)),
+                ])
+                print("\(routeWhat): created")
+            }
+            for configuration in site.ipsecConfigurations {
+                let local = configuration.localIP ?? site.gatewayIP
+                guard
+                    let connection = sorted(topology.vpnConnections).first(where: { connection in
+                        topology.vpnGateways[connection.vpnGateway]?.publicIP == configuration.peerIP
+                            && topology.customerGateways[connection.customerGateway]?.ipAddress == local
+                    })
+                else {
+                    throw CLIError(
+                        "\(what): its IPsec configuration to \(configuration.peerIP) matches no IPsec connection of the file "
+                            + "(none joins a VPN gateway with that public IP and a customer gateway with IP \(local))"
+                    )
+                }
+                let configWhat = "IPsec configuration of \(what) for '\(connection.name)'"
+                var parameters = [
+                    ("SiteId", siteId), ("VpnConnectionId", try id(connection.id.rawValue)),
+                    ("Psk", configuration.preSharedKey),
+                    ("LocalSubnet", configuration.localSubnet.map(\.description).joined(separator: ",")),
+                    ("RemoteSubnet", configuration.remoteSubnet.map(\.description).joined(separator: ",")),
+                ]
+                var ike: [String: Any] = ["IkeVersion": configuration.ikeVersion.rawValue]
+                if let proposal = configuration.ikeProposals.first {
+                    ike["IkeEncAlg"] = proposal.encryptionAlgorithm.rawValue
+                    ike["IkeAuthAlg"] = proposal.authenticationAlgorithm.rawValue
+                    ike["IkePfs"] = proposal.dhGroup.rawValue
+                }
+                parameters.append(("IkeConfig", Self.json(ike)))
+                if let proposal = configuration.ipsecProposals.first {
+                    parameters.append((
+                        "IpsecConfig",
+                        Self.json([
+                            "IpsecEncAlg": proposal.encryptionAlgorithm.rawValue,
+                            "IpsecAuthAlg": proposal.authenticationAlgorithm.rawValue,
+                            "IpsecPfs": proposal.pfs.rawValue,
+                        ])
+                    ))
+                }
+                _ = try await create(client, configWhat, "LoadVpnConnectionConfig", version: "2026-11-01", parameters)
+                print("\(configWhat): loaded")
+            }
+        }
     }
 
     private static func json(_ object: [String: Any]) -> String {

@@ -24,8 +24,8 @@ struct ServerOptions: ParsableArguments {
     @Option(name: .customLong("access-key"), help: "The access key pair ID:SECRET (default: $MERIDIAN_ACCESS_KEY).")
     var accessKey: String?
 
-    @Option(help: "The region of the resources (RegionId).")
-    var region: String
+    @Option(help: "The region of the resources (RegionId; routes needs it).")
+    var region: String?
 
     func client() throws -> APIClient { try APIClient(server: server, accessKey: accessKey) }
 }
@@ -58,26 +58,29 @@ struct RemoteRoutes: AsyncParsableCommand {
 
     func run() async throws {
         let client = try options.client()
+        guard let region = options.region else {
+            throw ValidationError("Please give the --region of the VPC or route table.")
+        }
         try await report {
             var tableId = table
             if table.hasPrefix("vpc-") {
                 let answer = try await client.call(
                     "DescribeVpcs",
                     version: "2016-04-28",
-                    [("RegionId", options.region), ("VpcId", table)]
+                    [("RegionId", region), ("VpcId", table)]
                 )
                 guard let vpc = ((answer["Vpcs"] as? [String: Any])?["Vpc"] as? [[String: Any]])?.first,
                     let id = (vpc["RouterTableIds"] as? [String: Any])?["RouterTableIds"] as? [String],
                     let first = id.first
                 else {
-                    throw CLIError("VPC '\(table)' does not exist in region \(options.region) on \(options.server)")
+                    throw CLIError("VPC '\(table)' does not exist in region \(region) on \(options.server)")
                 }
                 tableId = first
             }
             var rows: [[String]] = []
             var token: String?
             repeat {
-                var parameters = [("RegionId", options.region), ("RouteTableId", tableId), ("MaxResult", "100")]
+                var parameters = [("RegionId", region), ("RouteTableId", tableId), ("MaxResult", "100")]
                 if let token { parameters.append(("NextToken", token)) }
                 let answer = try await client.call("DescribeRouteEntryList", version: "2016-04-28", parameters)
                 let entries = (answer["RouteEntrys"] as? [String: Any])?["RouteEntry"] as? [[String: Any]] ?? []
@@ -117,10 +120,7 @@ private func testConnectivity(
     hops: Bool
 ) async throws {
     let client = try options.client()
-    var parameters = [
-        ("RegionId", options.region), ("SourceIp", flow.source), ("DestinationIp", flow.destination),
-        ("Protocol", protocolName),
-    ]
+    var parameters = [("SourceIp", flow.source), ("DestinationIp", flow.destination), ("Protocol", protocolName)]
     if let port { parameters.append(("DestinationPort", String(port))) }
     var reachable = false
     try await report {
@@ -138,8 +138,18 @@ private func testConnectivity(
                 guard !list.isEmpty else { continue }
                 lines.append("\(title) path:")
                 for (index, hop) in list.enumerated() {
-                    let fields = hop.keys.sorted().map { "\($0)=\(hop[$0].map { "\($0)" } ?? "")" }
-                    lines.append("  \(index + 1). " + fields.joined(separator: " "))
+                    func field(_ name: String) -> String? {
+                        (hop[name] as? String).flatMap { $0.isEmpty ? nil : $0 }
+                    }
+                    var line = "  \(index + 1). \(field("NodeName") ?? field("NodeId") ?? "?")"
+                    if let kind = field("NodeKind") { line += " (\(kind))" }
+                    if let destination = field("DestinationCidrBlock") {
+                        line += ": \(field("RouteType").map { "\($0) route " } ?? "route ")\(destination)"
+                        if let type = field("NextHopType") { line += " → \(type) \(field("NextHop") ?? "")" }
+                    }
+                    if let via = field("Via") { line += " via \(via)" }
+                    if let note = field("Note") { line += "; \(note)" }
+                    lines.append(line)
                 }
             }
         }

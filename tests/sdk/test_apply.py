@@ -56,11 +56,40 @@ def test_apply_names_the_kinds_the_server_does_not_serve_yet(start_server):
     done = apply(server, ROOT / "examples/seed-001-cen.yaml")
     assert done.returncode == 1
     assert "not supported by the server yet" in done.stderr
-    for name in ["instance 'Application in VPC1'", "security group 'App Virginia'", "site 'Office 1'",
+    for name in ["instance 'Application in VPC1'", "security group 'App Virginia'",
                  "CEN bandwidth package 'Virginia-Shanghai plan'"]:
         assert name in done.stderr
+    assert "site" not in done.stderr  # sites are served (Version 2026-11-01)
     # Everything of the kinds it serves was created all the same.
     assert len(call(server, "DescribeVpcs", "us-east-1")["Vpcs"]["Vpc"]) == 1
+    assert "site 'Office 4': site-" in done.stdout
+
+
+def remote(server, *args):
+    return subprocess.run(
+        [str(BINARY), *args[:1], "--server", f"http://{server.endpoint}", "--access-key", f"{AK}:{SK}", *args[1:]],
+        capture_output=True, text=True, timeout=60, cwd=ROOT)
+
+
+def test_ping_and_trace_against_a_server_after_applying_seed_001(start_server):
+    server = start_server("--db", ":memory:", "--access-key", f"{AK}:{SK}")
+    assert apply(server, ROOT / "examples/seed-001-cen.yaml").returncode == 1  # instances etc. not served yet
+    ping = remote(server, "ping", "10.10.10.10", "10.20.10.10")
+    assert ping.returncode == 0, ping.stderr
+    assert ping.stdout.splitlines()[0] == "10.10.10.10 → 10.20.10.10: reachable both ways"
+
+    trace = remote(server, "trace", "10.10.10.10", "10.20.20.10", "--protocol", "tcp", "--port", "443")
+    assert trace.returncode == 0, trace.stderr
+    lines = trace.stdout.splitlines()
+    forward = lines[lines.index("Forward path:") + 1:lines.index("Return path:")]
+    assert forward[0].startswith("  1. Office 1 (office): Static route 10.20.0.0/16")
+    assert any("CEN route 10.20.20.0/24" in line for line in forward)
+    assert forward[-1].startswith("  6. Office 4 (office)")
+
+    # An address no site or instance holds: the server's error, with its code, and exit status 2.
+    lost = remote(server, "ping", "10.10.10.10", "10.99.0.10")
+    assert lost.returncode == 2
+    assert "TestConnectivity failed: " in lost.stderr and "10.99.0.10" in lost.stderr
 
 
 def test_apply_stops_at_the_first_api_error_naming_the_resource(start_server):
