@@ -11,10 +11,13 @@ final class RecordingStore: ResourceStore, @unchecked Sendable {
     let refuseTokenOnlyCommits: Bool
     private let lock = NSLock()
     private var committed: [WriteBatch] = []
+    /// How many more idempotency look-ups answer "none" (as if they ran before another replica committed).
+    private var blindLookups: Int
 
-    init(_ base: any ResourceStore, refuseTokenOnlyCommits: Bool = false) {
+    init(_ base: any ResourceStore, refuseTokenOnlyCommits: Bool = false, blindLookups: Int = 0) {
         self.base = base
         self.refuseTokenOnlyCommits = refuseTokenOnlyCommits
+        self.blindLookups = blindLookups
     }
 
     var batches: [WriteBatch] { lock.withLock { committed } }
@@ -42,7 +45,12 @@ final class RecordingStore: ResourceStore, @unchecked Sendable {
         action: String,
         caller: String
     ) async throws(StoreError) -> IdempotencyRecord? {
-        try await base.idempotencyRecord(clientToken: clientToken, action: action, caller: caller)
+        let blind = lock.withLock {
+            defer { blindLookups = max(0, blindLookups - 1) }
+            return blindLookups > 0
+        }
+        if blind { return nil }
+        return try await base.idempotencyRecord(clientToken: clientToken, action: action, caller: caller)
     }
     func purgeExpiredIdempotencyRecords() async throws(StoreError) -> Int {
         try await base.purgeExpiredIdempotencyRecords()
@@ -134,5 +142,25 @@ struct IdempotencyTransactionTests {
         #expect(try await Self.call(service, bad)["Code"] as? String != nil)
         #expect(store.batches.isEmpty)
         #expect(try await store.idempotencyRecord(clientToken: "token-1", action: "2016-04-28/CreateVpc", caller: "testAK") == nil)
+    }
+
+    @Test func aTokenAnsweredByAnotherReplicaMeanwhileIsReplayedNotDoubled() async throws {
+        let shared = MemoryStore()
+        let clock = TestClock(RPCServiceTests.start)
+        let a = try await Self.server(on: shared, clock: clock)
+        // B is started before A answers, and its first look-up misses A's record (the race window).
+        let b = try await Self.server(on: RecordingStore(shared, blindLookups: 1), clock: clock)
+        let first = try #require(try await Self.call(a, Self.create)["VpcId"] as? String)
+        let second = try await Self.call(b, Self.create)
+        #expect(second["VpcId"] as? String == first)
+        let listed = try await Self.call(
+            a,
+            [("Action", "DescribeVpcs"), ("Version", "2016-04-28"), ("RegionId", "cn-hangzhou")]
+        )
+        #expect(listed["TotalCount"] as? Int == 1)
+        var other = Self.create
+        other[3] = ("CidrBlock", "10.1.0.0/16")
+        let c = try await Self.server(on: RecordingStore(shared, blindLookups: 1), clock: clock)
+        #expect(try await Self.call(c, other)["Code"] as? String == "IdempotentParameterMismatch")
     }
 }
