@@ -30,8 +30,9 @@ public struct CloudState: Sendable, Hashable, Codable {
     /// Gives a new resource its creation order and records it as touched.
     ///
     /// Every mutation calls `remember` for each id it creates and ``touch(_:)`` for each resource it changes
-    /// or deletes: the store writes only those (a change costs what it touched, not the size of the state).
-    /// Debug builds check the journal against a full comparison on every save.
+    /// or deletes: for the kinds `ResourceStoreStateStore` marks `journaled: true`, the store compares and
+    /// writes only those (a change costs what it touched, not the size of the state). Debug builds check the
+    /// journal against a full comparison on every save; kinds not marked are compared in full.
     mutating func remember(_ id: String) {
         order[id] = nextOrder
         nextOrder += 1

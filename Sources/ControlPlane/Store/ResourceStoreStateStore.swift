@@ -187,22 +187,23 @@ public actor ResourceStoreStateStore: StateStore {
     private func operations(_ state: CloudState, scope: Set<String>?) -> WriteBatch {
         var batch = WriteBatch()
         self.scope = scope
-        diff(\.vpcs, .vpc, region: \.regionId, state, &batch)
-        diff(\.vSwitches, .vSwitch, region: \.regionId, state, &batch)
+        diff(\.vpcs, .vpc, region: \.regionId, journaled: true, state, &batch)
+        diff(\.vSwitches, .vSwitch, region: \.regionId, journaled: true, state, &batch)
         diff(
             \.routeEntries,
             .routeEntry,
             region: { [state] entry in Self.region(ofTable: entry.routeTableId, in: state) },
+            journaled: true,
             state,
             &batch
         )
-        diff(\.vpnGateways, .vpnGateway, region: \.regionId, state, &batch)
-        diff(\.customerGateways, .customerGateway, region: \.regionId, state, &batch)
-        diff(\.vpnConnections, .vpnConnection, region: \.regionId, state, &batch)
-        diff(\.vpnRouteEntries, .vpnRouteEntry, region: \.regionId, state, &batch)
-        diff(\.cens, .cen, region: { _ in "global" }, state, &batch)
-        diff(\.cenAttachments, .cenAttachment, region: \.childInstanceRegionId, state, &batch)
-        diff(\.sites, .site, region: { $0.regionId.isEmpty ? "global" : $0.regionId }, state, &batch)
+        diff(\.vpnGateways, .vpnGateway, region: \.regionId, journaled: true, state, &batch)
+        diff(\.customerGateways, .customerGateway, region: \.regionId, journaled: true, state, &batch)
+        diff(\.vpnConnections, .vpnConnection, region: \.regionId, journaled: true, state, &batch)
+        diff(\.vpnRouteEntries, .vpnRouteEntry, region: \.regionId, journaled: true, state, &batch)
+        diff(\.cens, .cen, region: { _ in "global" }, journaled: true, state, &batch)
+        diff(\.cenAttachments, .cenAttachment, region: \.childInstanceRegionId, journaled: true, state, &batch)
+        diff(\.sites, .site, region: { $0.regionId.isEmpty ? "global" : $0.regionId }, journaled: true, state, &batch)
         return batch
     }
 
@@ -300,10 +301,16 @@ public actor ResourceStoreStateStore: StateStore {
         state.vpcs.values.first { $0.routeTableId == id }?.regionId ?? "unknown"
     }
 
+    /// Adds the writes for one kind.
+    ///
+    /// - Parameter journaled: whether every mutation of this kind records what it touches (`remember`/`touch`);
+    ///   only then is the comparison limited to the touched ids. A kind whose mutations do not (yet) is compared
+    ///   in full, which is always correct and costs O(resources of that kind) when it changed.
     private func diff<T: Codable & Equatable>(
         _ path: KeyPath<CloudState, [String: T]>,
         _ kind: Kind,
         region: (T) -> String,
+        journaled: Bool = false,
         _ state: CloudState,
         _ batch: inout WriteBatch
     ) {
@@ -328,9 +335,10 @@ public actor ResourceStoreStateStore: StateStore {
                 batch.update(kind: kind.rawValue, id: id, document: document, expectedVersion: versions[key] ?? 1)
             }
         }
-        if let scope {
+        if let scope, journaled {
             for id in scope.sorted() where new[id] != nil || old[id] != nil { write(id) }
         } else {
+            if old == new { return }  // untouched: the same storage, compared in O(1)
             for id in new.keys.sorted() { write(id) }
             for id in old.keys.sorted() where new[id] == nil { write(id) }
         }
