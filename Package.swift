@@ -141,10 +141,19 @@ let package = Package(
             path: "Sources/PersistenceProbe",
             swiftSettings: strictSettings
         ),
+        // Not part of the product: a throwaway PostgreSQL server for the tests that need a real one.
+        .target(
+            name: "PostgresTestSupport",
+            dependencies: [
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "PersistenceTests",
             dependencies: [
-                "Persistence", "persistence-probe",
+                "Persistence", "persistence-probe", "PostgresTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -160,7 +169,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ControlPlaneTests",
-            dependencies: ["ControlPlane", "Persistence", "NetworkModel", "RouteEngine", "Reachability", "IPAddressing", "TopologyFile"],
+            dependencies: ["ControlPlane", "Persistence", "NetworkModel", "RouteEngine", "Reachability", "IPAddressing", "TopologyFile", "PostgresTestSupport"],
             swiftSettings: strictSettings
         ),
         .target(
@@ -181,6 +190,8 @@ let package = Package(
             dependencies: [
                 "CloudAPI",
                 "ControlPlane",
+                "Persistence",
+                "PostgresTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

@@ -1,10 +1,12 @@
 public import Foundation
+public import Persistence
 import RouteEngine
 
 /// The control plane: holds the cloud's state, applies validated changes, stores them.
 ///
-/// Every change runs on a copy of the state; only when all checks pass and the store accepted the new state
-/// does it replace the old one, so a rejected or failed change leaves nothing half-written. `dryRun` runs
+/// Every change runs on a copy of the state (copy-on-write: only the dictionaries it changes are copied);
+/// only when all checks pass and the store accepted the new state does it replace the old one, so a rejected
+/// or failed change leaves nothing half-written. The store writes only the resources the change touched. `dryRun` runs
 /// every check and then stops with `DryRunOperation`.
 public actor ControlPlane {
     private var state: CloudState
@@ -49,46 +51,120 @@ public actor ControlPlane {
         return CloudView(state: state, engine: engine)
     }
 
+    /// How many times a change runs before it gives up on other replicas' concurrent changes.
+    public static let maximumAttempts = 5
+
     /// Applies `change` to a copy of the state, stores it and makes it current.
+    ///
+    /// When another replica committed a change to a resource this one touched (a version conflict), the
+    /// control plane applies the other replica's changes and runs `change` again on the fresh state, up to
+    /// ``maximumAttempts`` times; then it answers `TaskConflict` (the cloud's code for concurrent changes).
+    ///
+    /// - Parameter idempotency: makes the `ClientToken` record answering the request from the change's
+    ///   result; it is stored in the same transaction as the change.
     public func mutate<T: Sendable>(
         dryRun: Bool = false,
+        idempotency: (@Sendable (T) throws -> IdempotencyRecord?)? = nil,
         _ change: @Sendable (inout CloudState, MutationContext) throws(ControlPlaneError) -> T
     ) async throws(ControlPlaneError) -> T {
         // Changes run one at a time: the actor is re-entrant at `store.save`, and a second change must start
         // from the state the first one stored, not from the one before it.
         await acquireWriteTurn()
         defer { releaseWriteTurn() }
-        var copy = state
-        let existing = state
-        let context = MutationContext(
-            now: now(),
-            quotas: quotas,
-            makeID: { prefix in
-                // An id like the cloud's: prefix, `bp1`, 20 random lower-case letters and digits.
-                while true {
-                    let id = prefix + "bp1" + self.randomString(20)
-                    if !existing.contains(id: id) { return id }
-                }
-            },
-            randomString: { count in self.randomString(count) }
-        )
-        let result = try change(&copy, context)
-        if dryRun { throw .dryRun }
-        do {
-            try await store.save(copy)
-        } catch {
-            throw ControlPlaneError(
-                .storage,
-                code: "InternalError",
-                message: "The change could not be stored: \(error)."
+        var attempt = 0
+        while true {
+            attempt += 1
+            var copy = state
+            copy.journal = ChangeJournal()
+            let existing = state
+            let context = MutationContext(
+                now: now(),
+                quotas: quotas,
+                makeID: { prefix in
+                    // An id like the cloud's: prefix, `bp1`, 20 random lower-case letters and digits.
+                    while true {
+                        let id = prefix + "bp1" + self.randomString(20)
+                        if !existing.contains(id: id) { return id }
+                    }
+                },
+                randomString: { count in self.randomString(count) }
             )
+            let result = try change(&copy, context)
+            if dryRun { throw .dryRun }
+            let touched = copy.journal?.ids ?? []
+            copy.journal = nil
+            do {
+                let record = try idempotency?(result)
+                try await store.save(copy, change: StateChange(touched: touched, idempotency: record))
+                state = copy
+                if var engine = routing {
+                    routing = nil  // the engine is uniquely referenced while it changes
+                    if copy.advance(&engine, from: existing) { routing = engine }
+                }
+                return result
+            } catch let conflict as StateStoreConflict {
+                // Another replica came first: take its changes and run the change again on them.
+                do {
+                    try await catchUp()
+                } catch {
+                    throw ControlPlaneError(
+                        .storage,
+                        code: "InternalError",
+                        message: "Other replicas' changes could not be read: \(error)."
+                    )
+                }
+                if attempt >= Self.maximumAttempts {
+                    throw ControlPlaneError(
+                        .invalid,
+                        code: "TaskConflict",
+                        message: "The change conflicted with concurrent changes \(attempt) times (last: \(conflict)); "
+                            + "nothing was changed. Retry the request."
+                    )
+                }
+            } catch let used as StateStoreClientTokenInUse {
+                throw ControlPlaneError(
+                    .invalid,
+                    code: ControlPlaneError.clientTokenInUseCode,
+                    message: "\(used): another request with the same ClientToken was answered first."
+                )
+            } catch {
+                throw ControlPlaneError(
+                    .storage,
+                    code: "InternalError",
+                    message: "The change could not be stored: \(error)."
+                )
+            }
         }
-        state = copy
-        if var engine = routing {
-            routing = nil  // the engine is uniquely referenced while it changes
-            if copy.advance(&engine, from: existing) { routing = engine }
+    }
+
+    /// Applies other writers' committed changes (replicas on one database) to the state.
+    private func catchUp() async throws {
+        if let update = try await store.changesFromOthers() {
+            update.apply(to: &state)
+            routing = nil  // rebuilt on the next read that needs it
         }
-        return result
+    }
+
+    /// Follows other replicas' changes until the task is cancelled: whenever the store signals a write
+    /// (PostgreSQL `NOTIFY`, or at the latest every `pollInterval`), their changes are applied to the state.
+    ///
+    /// `meridian serve` runs this next to the HTTP server; a control plane alone in its store needs none.
+    /// - Parameter onError: called when the changes cannot be read (the next round tries again).
+    public func followChanges(
+        pollInterval: Duration = .seconds(1),
+        onError: @Sendable (any Error) -> Void = { _ in }
+    ) async {
+        while !Task.isCancelled {
+            await store.waitForChangesFromOthers(timeout: pollInterval)
+            if Task.isCancelled { return }
+            await acquireWriteTurn()
+            do {
+                try await catchUp()
+            } catch {
+                onError(error)
+            }
+            releaseWriteTurn()
+        }
     }
 
     private var isWriting = false

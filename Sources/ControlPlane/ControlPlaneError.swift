@@ -29,6 +29,10 @@ public struct ControlPlaneError: Error, Sendable, Equatable, CustomStringConvert
 
     public var description: String { "\(code): \(message)" }
 
+    /// The code of the error a change gets when its `ClientToken` record was stored by another request
+    /// first (another replica): the API edge then answers with that record instead.
+    public static let clientTokenInUseCode = "Meridian.ClientTokenInUse"
+
     static func invalid(_ code: String, _ message: String) -> ControlPlaneError {
         .init(.invalid, code: code, message: message)
     }

@@ -19,6 +19,10 @@ struct Meridian: AsyncParsableCommand {
             Trace.self,
             Matrix.self,
             ServeCommand.self,
+            ApplyCommand.self,
+            RemoteRoutes.self,
+            RemotePing.self,
+            RemoteTrace.self,
             Tunnel.self,
         ]
     )
@@ -38,7 +42,7 @@ struct Meridian: AsyncParsableCommand {
         var output = CommandOutput()
         let command: any ParsableCommand
         do {
-            command = try parseAsRoot(arguments)
+            command = try parseAsRoot(RemoteCommands.rewrite(arguments))
         } catch {
             return usageFailure(error)
         }
@@ -54,6 +58,9 @@ struct Meridian: AsyncParsableCommand {
                         try plainCommand.run()
                     }
                     return CommandResult(status: 0, standardOutput: "", standardError: "")
+                } catch let exit as ExitCode where exit != .success {
+                    // A command that printed its own report and chose its status (apply, remote ping).
+                    return CommandResult(status: exit.rawValue, standardOutput: "", standardError: "")
                 } catch {
                     return usageFailure(error)
                 }

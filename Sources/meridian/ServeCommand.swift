@@ -31,7 +31,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Database path; ':memory:' keeps everything in memory.")
     var db = "meridian.db"
 
-    @Option(help: "PostgreSQL URL (several replicas sharing one database).")
+    @Option(
+        help: """
+            PostgreSQL URL postgres://USER:PASSWORD@HOST:PORT/DB (or postgres://USER@/DB?host=/socket/dir) instead \
+            of --db; several replicas may share one database.
+            """
+    )
     var postgres: String?
 
     @Option(name: .customLong("access-key"), help: "An access key pair ID:SECRET (repeatable).")
@@ -64,10 +69,10 @@ struct ServeCommand: AsyncParsableCommand {
                 "Please give a --log-level of trace, debug, info, notice, warning, error or critical (got '\(logLevel)')."
             )
         }
-        if postgres != nil {
-            throw ValidationError(
-                "--postgres is not available in this build yet: the PostgreSQL store is not merged. Use --db PATH."
-            )
+        if let postgres {
+            do { _ = try PostgresURL(parsing: postgres, source: "--postgres") } catch {
+                throw ValidationError(error.description)
+            }
         }
         _ = try quotas()
         for key in accessKeys {
@@ -88,9 +93,10 @@ struct ServeCommand: AsyncParsableCommand {
         let prometheus = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: prometheus))
 
-        let resources: any ResourceStore = try SQLiteStore(path: db == ":memory:" ? SQLiteStore.inMemory : db)
+        let resources = try await openStore()
         let keys = try await loadAccessKeys(store: resources, logger: logger)
         let controlPlane = try await ControlPlane(store: ResourceStoreStateStore(store: resources), quotas: quotas())
+        let follower = FollowChangesService(controlPlane: controlPlane, logger: logger)
         var registry = ActionRegistry()
         CloudActions.register(into: &registry, controlPlane: controlPlane)
         let service = RPCService(
@@ -106,15 +112,75 @@ struct ServeCommand: AsyncParsableCommand {
             onServerRunning: { channel in
                 logger.notice(
                     "listening",
-                    metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? "?")", "db": "\(db)"]
+                    metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? "?")", "db": "\(storeName)"]
                 )
             },
             logger: Logger(label: "meridian.http")
         )
         let group = ServiceGroup(
-            configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            configuration: .init(
+                services: [app, follower],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
         )
         try await group.run()
+        if let store = resources as? PostgresStore { await store.close() }
+    }
+
+    /// What the server stores in, for messages: the database path or the PostgreSQL URL without password.
+    private var storeName: String {
+        if let postgres, let url = try? PostgresURL(parsing: postgres) { return url.description }
+        return db
+    }
+
+    /// The SQLite database, or the PostgreSQL database of `--postgres` (reached within 15 seconds).
+    private func openStore() async throws -> any ResourceStore {
+        guard let postgres else {
+            return try SQLiteStore(path: db == ":memory:" ? SQLiteStore.inMemory : db)
+        }
+        let url: PostgresURL
+        do { url = try PostgresURL(parsing: postgres, source: "--postgres") } catch {
+            throw ValidationError(error.description)
+        }
+        let configuration = url.configuration
+        // The first of "opened", "failed" and "15 seconds passed" answers; a connection attempt that
+        // ignores cancellation cannot hold the command up.
+        let outcome = OneShot<Result<PostgresStore, any Error>?>()
+        let opening = Task {
+            do {
+                outcome.deliver(.success(try await PostgresStore(configuration: configuration)))
+            } catch {
+                outcome.deliver(.failure(error))
+            }
+        }
+        let timer = Task {
+            try? await Task.sleep(for: .seconds(15))
+            outcome.deliver(nil)
+        }
+        let result = await outcome.value
+        timer.cancel()
+        switch result {
+        case .success(let store):
+            return store
+        case .failure(let error):
+            throw ServeError(
+                "cannot use the PostgreSQL database at \(url) (from --postgres): \(Self.describe(error)). "
+                    + "Check that the server runs and that the URL's host, port, user, password and database are right."
+            )
+        case nil:
+            opening.cancel()
+            throw ServeError(
+                "cannot reach the PostgreSQL server at \(url) (from --postgres) within 15 seconds. "
+                    + "Check that the server runs and that the URL's host and port are right."
+            )
+        }
+    }
+
+    /// A driver error as one line: the store's message, or PostgresNIO's error with its server details.
+    private static func describe(_ error: any Error) -> String {
+        if let error = error as? StoreError { return error.description }
+        return String(reflecting: error)
     }
 
     /// Keys from `--access-key` and `MERIDIAN_ACCESS_KEYS`; otherwise the keys kept in the database, one pair
@@ -135,7 +201,7 @@ struct ServeCommand: AsyncParsableCommand {
 
         let stored = try await store.accessKeys()
         if !stored.isEmpty {
-            logger.notice("using stored access keys", metadata: ["db": "\(db)", "ids": "\(stored.map(\.id))"])
+            logger.notice("using stored access keys", metadata: ["db": "\(storeName)", "ids": "\(stored.map(\.id))"])
             return stored.map { CloudAPI.AccessKey(id: $0.id, secret: $0.secret) }
         }
         var random = SystemRandomNumberGenerator()
@@ -146,12 +212,65 @@ struct ServeCommand: AsyncParsableCommand {
         let key = CloudAPI.AccessKey(id: "LTAI" + draw(20), secret: draw(30))
         try await store.createAccessKey(Persistence.AccessKey(id: key.id, secret: key.secret, createdAt: Date()))
         let notice = """
-            Created access key pair (stored in \(db == ":memory:" ? "memory only" : db)):
+            Created access key pair (stored in \(postgres == nil && db == ":memory:" ? "memory only" : storeName)):
               AccessKeyId:     \(key.id)
               AccessKeySecret: \(key.secret)
 
             """
         FileHandle.standardOutput.write(Data(notice.utf8))
         return [key]
+    }
+}
+
+/// `meridian serve` stopped before serving; the message says why and what to check.
+struct ServeError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Applies other replicas' changes to this server's control plane as they are committed (see
+/// `ControlPlane.followChanges`).
+struct FollowChangesService: Service {
+    let controlPlane: ControlPlane
+    let logger: Logger
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await controlPlane.followChanges(pollInterval: .seconds(1)) { error in
+                logger.warning("cannot read other replicas' changes", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+}
+
+/// A value delivered once by whichever task comes first; later deliveries are ignored.
+final class OneShot<Value: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var delivered: Value?
+    private var isDelivered = false
+    private var waiter: CheckedContinuation<Value, Never>?
+
+    func deliver(_ value: Value) {
+        let continuation: CheckedContinuation<Value, Never>? = lock.withLock {
+            guard !isDelivered else { return nil }
+            isDelivered = true
+            delivered = value
+            defer { waiter = nil }
+            return waiter
+        }
+        continuation?.resume(returning: value)
+    }
+
+    var value: Value {
+        get async {
+            await withCheckedContinuation { continuation in
+                let ready: Value? = lock.withLock {
+                    if isDelivered { return delivered }
+                    waiter = continuation
+                    return nil
+                }
+                if let ready { continuation.resume(returning: ready) }
+            }
+        }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Persistence
+import PostgresTestSupport
 import PostgresNIO
 import Testing
 

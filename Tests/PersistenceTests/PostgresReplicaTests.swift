@@ -1,5 +1,6 @@
 import Foundation
 import Persistence
+import PostgresTestSupport
 import Testing
 
 /// Several `meridian serve` replicas on one PostgreSQL database: two (or three) ``PostgresStore`` instances,

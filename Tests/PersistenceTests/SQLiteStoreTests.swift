@@ -1,5 +1,6 @@
 import Foundation
 import Persistence
+import PostgresTestSupport
 import Testing
 
 /// What only the SQLite store does: files, migrations, several processes on one file.

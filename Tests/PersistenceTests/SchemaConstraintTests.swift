@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Logging
 import Persistence
+import PostgresTestSupport
 import PostgresNIO
 import Testing
 

@@ -1,5 +1,6 @@
 import Foundation
 import Persistence
+import PostgresTestSupport
 import Testing
 
 /// A clock the tests move by hand; every reading advances it by one millisecond, so creation order is

@@ -11,10 +11,11 @@ enum CENActions {
                 let name = input.string("Name")
                 let description = input.string("Description")
                 let level = input.string("ProtectionLevel")
-                let cen = try await change(cp, input) { state, context throws(ControlPlaneError) in
+                return try await change(cp, input) { state, context throws(ControlPlaneError) in
                     try state.createCEN(name: name, description: description, protectionLevel: level, context)
+                } respond: { cen in
+                    ["CenId": .string(cen.id)]
                 }
-                return ["CenId": .string(cen.id)]
             },
             ClosureAction("DescribeCens", product: .cen) { input throws(APIError) in
                 var ids: Set<String>?

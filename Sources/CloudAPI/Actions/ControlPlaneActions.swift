@@ -1,5 +1,6 @@
 public import ControlPlane
 import Foundation
+import Persistence
 
 extension APIError {
     /// The API edge's mapping of a control-plane error to the cloud's status.
@@ -36,6 +37,30 @@ func change<T: Sendable>(
 ) async throws(APIError) -> T {
     do {
         return try await controlPlane.mutate(dryRun: input.dryRun, body)
+    } catch {
+        throw APIError(error)
+    }
+}
+
+/// Runs a change whose answer is `respond(result)` and maps its error.
+///
+/// Under a `ClientToken` the answer is stored with the change, in the same transaction (see
+/// ``IdempotencyScope``): a crash can lose both, never leave the resource without its token.
+func change<T: Sendable>(
+    _ controlPlane: ControlPlane,
+    _ input: ActionInput,
+    _ body: @Sendable (inout CloudState, MutationContext) throws(ControlPlaneError) -> T,
+    respond: @escaping @Sendable (T) -> APIObject
+) async throws(APIError) -> APIObject {
+    let scope = IdempotencyScope.current
+    var record: (@Sendable (T) throws -> IdempotencyRecord?)?
+    if let scope {
+        record = { @Sendable result in try scope.record(answering: respond(result)) }
+    }
+    do {
+        let result = try await controlPlane.mutate(dryRun: input.dryRun, idempotency: record, body)
+        scope?.markStored()
+        return respond(result)
     } catch {
         throw APIError(error)
     }

@@ -13,13 +13,14 @@ enum VPCActions {
                     name: input.string("VpcName"),
                     description: input.string("Description")
                 )
-                let vpc = try await change(cp, input) { state, context throws(ControlPlaneError) in
+                return try await change(cp, input) { state, context throws(ControlPlaneError) in
                     try state.createVPC(request, context)
+                } respond: { vpc in
+                    [
+                        "VpcId": .string(vpc.id), "VRouterId": .string(vpc.vRouterId),
+                        "RouteTableId": .string(vpc.routeTableId), "ResourceGroupId": "",
+                    ]
                 }
-                return [
-                    "VpcId": .string(vpc.id), "VRouterId": .string(vpc.vRouterId),
-                    "RouteTableId": .string(vpc.routeTableId), "ResourceGroupId": "",
-                ]
             },
             ClosureAction("DescribeVpcs", product: .vpc) { input throws(APIError) in
                 let region = try input.regionId()
@@ -74,10 +75,11 @@ enum VPCActions {
                     name: input.string("VSwitchName"),
                     description: input.string("Description")
                 )
-                let vSwitch = try await change(cp, input) { state, context throws(ControlPlaneError) in
+                return try await change(cp, input) { state, context throws(ControlPlaneError) in
                     try state.createVSwitch(request, context)
+                } respond: { vSwitch in
+                    ["VSwitchId": .string(vSwitch.id)]
                 }
-                return ["VSwitchId": .string(vSwitch.id)]
             },
             ClosureAction("DescribeVSwitches", product: .vpc) { input throws(APIError) in
                 let region = input.string("RegionId")
@@ -133,10 +135,11 @@ enum VPCActions {
                     name: input.string("RouteEntryName"),
                     description: input.string("Description")
                 )
-                let entry = try await change(cp, input) { state, context throws(ControlPlaneError) in
+                return try await change(cp, input) { state, context throws(ControlPlaneError) in
                     try state.createRouteEntry(request, context)
+                } respond: { entry in
+                    ["RouteEntryId": .string(entry.id)]
                 }
-                return ["RouteEntryId": .string(entry.id)]
             },
             ClosureAction("DeleteRouteEntry", product: .vpc) { input throws(APIError) in
                 let id = input.string("RouteEntryId")

@@ -24,13 +24,14 @@ enum VPNActions {
                     vSwitchId: input.string("VSwitchId"),
                     chargeType: chargeType
                 )
-                let gateway = try await change(cp, input) { state, context throws(ControlPlaneError) in
+                return try await change(cp, input) { state, context throws(ControlPlaneError) in
                     try state.createVPNGateway(request, context)
+                } respond: { gateway in
+                    [
+                        "VpnGatewayId": .string(gateway.id), "Name": .string(gateway.name),
+                        "OrderId": .integer(Int64(gateway.createTime.timeIntervalSince1970 * 1000)),
+                    ]
                 }
-                return [
-                    "VpnGatewayId": .string(gateway.id), "Name": .string(gateway.name),
-                    "OrderId": .integer(Int64(gateway.createTime.timeIntervalSince1970 * 1000)),
-                ]
             },
             ClosureAction("DescribeVpnGateways", product: .vpc) { input throws(APIError) in
                 let region = try input.regionId()
@@ -83,14 +84,15 @@ enum VPNActions {
                     description: input.string("Description"),
                     asn: asn
                 )
-                let gateway = try await change(cp, input) { state, context throws(ControlPlaneError) in
+                return try await change(cp, input) { state, context throws(ControlPlaneError) in
                     try state.createCustomerGateway(request, context)
+                } respond: { gateway in
+                    [
+                        "CustomerGatewayId": .string(gateway.id), "IpAddress": .string(gateway.ipAddress.description),
+                        "Name": .string(gateway.name), "Description": .string(gateway.description),
+                        "CreateTime": CloudTime.millis(gateway.createTime),
+                    ]
                 }
-                return [
-                    "CustomerGatewayId": .string(gateway.id), "IpAddress": .string(gateway.ipAddress.description),
-                    "Name": .string(gateway.name), "Description": .string(gateway.description),
-                    "CreateTime": CloudTime.millis(gateway.createTime),
-                ]
             },
             ClosureAction("DescribeCustomerGateways", product: .vpc) { input throws(APIError) in
                 let region = try input.regionId()
@@ -137,13 +139,14 @@ enum VPNActions {
                     enableDpd: try input.bool("EnableDpd", default: true),
                     enableNatTraversal: try input.bool("EnableNatTraversal", default: true)
                 )
-                let connection = try await change(cp, input) { state, context throws(ControlPlaneError) in
+                return try await change(cp, input) { state, context throws(ControlPlaneError) in
                     try state.createVPNConnection(request, context)
+                } respond: { connection in
+                    [
+                        "VpnConnectionId": .string(connection.id), "Name": .string(connection.name),
+                        "CreateTime": CloudTime.millis(connection.createTime),
+                    ]
                 }
-                return [
-                    "VpnConnectionId": .string(connection.id), "Name": .string(connection.name),
-                    "CreateTime": CloudTime.millis(connection.createTime),
-                ]
             },
             ClosureAction("DescribeVpnConnections", product: .vpc) { input throws(APIError) in
                 let region = try input.regionId()

@@ -61,13 +61,14 @@ enum VPNRouteActions {
                 publishVpc: publish,
                 description: input.string("Description")
             )
-            let entry = try await change(cp, input) { state, context throws(ControlPlaneError) in
+            return try await change(cp, input) { state, context throws(ControlPlaneError) in
                 try state.createVPNRoute(request, context)
+            } respond: { entry in
+                var body = object(entry)
+                body["OverlayMode"] = "Ipsec"
+                body["Description"] = .string(entry.description)
+                return body
             }
-            var body = object(entry)
-            body["OverlayMode"] = "Ipsec"
-            body["Description"] = .string(entry.description)
-            return body
         }
     }
 

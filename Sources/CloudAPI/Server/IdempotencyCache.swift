@@ -1,3 +1,5 @@
+import ControlPlane
+
 /// Makes creates idempotent by `ClientToken` (reference §1.2, DESIGN §6).
 ///
 /// The first request with a token runs; later requests with the same key, action and token get the first
@@ -51,11 +53,36 @@ actor IdempotencyCache {
             guard stored == fingerprint else { throw .idempotentMismatch }
             return try await Self.value(of: task)
         case nil:
-            let task = Task<APIObject, any Error> { try await operation() }
+            let scope = records.map { IdempotencyScope(token: token, fingerprint: fingerprint, records: $0) }
+            let task = Task<APIObject, any Error> {
+                try await IdempotencyScope.$current.withValue(scope) { try await operation() }
+            }
             entries[key] = .running(fingerprint: fingerprint, task)
+            let outcome: Result<APIObject, APIError>
             do {
-                let object = try await Self.value(of: task)
-                if let records {
+                outcome = .success(try await Self.value(of: task))
+            } catch {
+                outcome = .failure(error)
+            }
+            switch outcome {
+            case .failure(let error) where error.code == ControlPlaneError.clientTokenInUseCode:
+                // Another replica answered the same token first: answer as it did.
+                entries[key] = nil
+                guard
+                    let records,
+                    let found = try? await records.lookup(
+                        clientToken: token.clientToken,
+                        action: token.action,
+                        caller: token.caller
+                    )
+                else { throw .internalError }
+                guard found.fingerprint == fingerprint else { throw .idempotentMismatch }
+                return found.response
+            case .failure(let error):
+                entries[key] = nil
+                throw error
+            case .success(let object):
+                if let records, scope?.needsStoring ?? true {
                     try? await records.store(
                         clientToken: token.clientToken,
                         action: token.action,
@@ -68,9 +95,6 @@ actor IdempotencyCache {
                 order.append(key)
                 if order.count > capacity { entries[order.removeFirst()] = nil }
                 return object
-            } catch {
-                entries[key] = nil
-                throw error
             }
         }
     }

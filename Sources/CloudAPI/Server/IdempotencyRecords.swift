@@ -9,7 +9,17 @@ public protocol IdempotencyRecords: Sendable {
         action: String,
         caller: String
     ) async throws -> (fingerprint: String, response: APIObject)?
-    /// Stores the answer of a successful request.
+    /// The record to store in the same transaction as the change that answers the request, or `nil` when
+    /// these records are kept apart from changes (then ``store(clientToken:action:caller:fingerprint:response:)``
+    /// is called after the change).
+    func record(
+        clientToken: String,
+        action: String,
+        caller: String,
+        fingerprint: String,
+        response: APIObject
+    ) throws -> IdempotencyRecord?
+    /// Stores the answer of a successful request whose change did not store it.
     func store(
         clientToken: String,
         action: String,
@@ -21,8 +31,9 @@ public protocol IdempotencyRecords: Sendable {
 
 /// Keeps idempotency records in Persistence's `ResourceStore` (its idempotency table), for 24 hours.
 ///
-/// The record is committed right after the change it answers, in its own transaction: a crash between the
-/// two loses the record (a retry then creates a second resource), never a change.
+/// A change made through the control plane commits the record in the same transaction as the change it
+/// answers (`record(...)`, via ``IdempotencyScope``), so a crash can never leave a created resource without
+/// its token. Actions that change nothing durable get their record in a transaction of its own (`store`).
 public struct StoreIdempotencyRecords: IdempotencyRecords {
     let resources: any ResourceStore
     let lifetime: TimeInterval
@@ -55,15 +66,15 @@ public struct StoreIdempotencyRecords: IdempotencyRecords {
         return (stored.fingerprint, stored.response)
     }
 
-    public func store(
+    public func record(
         clientToken: String,
         action: String,
         caller: String,
         fingerprint: String,
         response: APIObject
-    ) async throws {
+    ) throws -> IdempotencyRecord? {
         let created = now()
-        let record = IdempotencyRecord(
+        return IdempotencyRecord(
             clientToken: clientToken,
             action: action,
             caller: caller,
@@ -72,6 +83,66 @@ public struct StoreIdempotencyRecords: IdempotencyRecords {
             createdAt: created,
             expiresAt: created.addingTimeInterval(lifetime)
         )
+    }
+
+    public func store(
+        clientToken: String,
+        action: String,
+        caller: String,
+        fingerprint: String,
+        response: APIObject
+    ) async throws {
+        guard
+            let record = try record(
+                clientToken: clientToken,
+                action: action,
+                caller: caller,
+                fingerprint: fingerprint,
+                response: response
+            )
+        else { return }
         try await resources.commit(WriteBatch([], idempotency: record))
     }
+}
+
+/// The `ClientToken` request running in this task: lets the change it makes store the answer with it.
+///
+/// `RPCService` sets it (a task-local value) while an action with a `ClientToken` runs; `change(_:_:_:respond:)`
+/// asks it for the record to commit with the change and marks it stored.
+final class IdempotencyScope: @unchecked Sendable {
+    @TaskLocal static var current: IdempotencyScope?
+
+    let token: (clientToken: String, action: String, caller: String)
+    let fingerprint: String
+    let records: any IdempotencyRecords
+    private let lock = NSLock()
+    private var made = false
+    private var stored = false
+
+    init(token: (clientToken: String, action: String, caller: String), fingerprint: String, records: any IdempotencyRecords) {
+        self.token = token
+        self.fingerprint = fingerprint
+        self.records = records
+    }
+
+    /// The record to commit with the change whose answer is `response`.
+    func record(answering response: APIObject) throws -> IdempotencyRecord? {
+        let record = try records.record(
+            clientToken: token.clientToken,
+            action: token.action,
+            caller: token.caller,
+            fingerprint: fingerprint,
+            response: response
+        )
+        lock.withLock { made = record != nil }
+        return record
+    }
+
+    /// Records that the change committed (with the record, if ``record(answering:)`` made one).
+    func markStored() {
+        lock.withLock { stored = made }
+    }
+
+    /// Whether the answer still needs storing after the action returned.
+    var needsStoring: Bool { lock.withLock { !stored } }
 }

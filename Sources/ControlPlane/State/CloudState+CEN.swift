@@ -54,6 +54,7 @@ extension CloudState {
             )
         }
         cens[cen.id] = nil
+        touch(cen.id)
     }
 
     /// Attaches a VPC; a VPC belongs to at most one CEN (DESIGN §4 decision 5).
@@ -103,7 +104,9 @@ extension CloudState {
             throw .notFound("InvalidAttachment.NotFound", "The network '\(childId)' is not attached to CEN '\(cenId)'.")
         }
         cenAttachments[attachment.id] = nil
+        touch(attachment.id)
         cens[cenId]?.publishedRoutes.removeAll { $0.vpcId == childId }
+        touch(cenId)
         cens[cenId]?.withdrawnRoutes.removeAll { $0.vpcId == childId }
     }
 
@@ -192,8 +195,10 @@ extension CloudState {
         )
         if isSystem {
             cens[cenId]?.withdrawnRoutes.removeAll { $0 == route }
+            touch(cenId)
         } else if !(cens[cenId]?.publishedRoutes.contains(route) ?? true) {
             cens[cenId]?.publishedRoutes.append(route)
+            touch(cenId)
         }
     }
 
@@ -212,8 +217,10 @@ extension CloudState {
         )
         if isSystem {
             if !(cens[cenId]?.withdrawnRoutes.contains(route) ?? true) { cens[cenId]?.withdrawnRoutes.append(route) }
+            touch(cenId)
         } else {
             cens[cenId]?.publishedRoutes.removeAll { $0 == route }
+            touch(cenId)
         }
     }
 }

@@ -170,6 +170,7 @@ extension CloudState {
     public mutating func deleteSite(_ id: String) throws(ControlPlaneError) {
         let site = try site(id)
         sites[site.id] = nil
+        touch(site.id)
     }
 
     // MARK: Device routes
@@ -235,6 +236,7 @@ extension CloudState {
         let entry = SiteRouteEntry(destinationCidrBlock: destination, nextHopIp: nextHop, createTime: context.now)
         site.routeEntries.append(entry)
         sites[site.id] = site
+        touch(site.id)
         return entry
     }
 
@@ -265,6 +267,7 @@ extension CloudState {
         }
         site.routeEntries.remove(at: index)
         sites[site.id] = site
+        touch(site.id)
     }
 
     // MARK: Loaded configurations
@@ -368,6 +371,7 @@ extension CloudState {
             site.connectionConfigs.append(config)
         }
         sites[site.id] = site
+        touch(site.id)
         return config
     }
 
@@ -382,6 +386,7 @@ extension CloudState {
         }
         site.connectionConfigs.remove(at: index)
         sites[site.id] = site
+        touch(site.id)
     }
 
     static func checkedPSK(_ psk: String, parameter: String) throws(ControlPlaneError) -> String {

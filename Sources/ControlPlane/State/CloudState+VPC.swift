@@ -149,6 +149,7 @@ extension CloudState {
             )
         }
         vpcs[id] = nil
+        touch(id)
     }
 
     // MARK: vSwitch
@@ -262,6 +263,7 @@ extension CloudState {
             )
         }
         vSwitches[vSwitch.id] = nil
+        touch(vSwitch.id)
     }
 
     // MARK: Route entries
@@ -430,10 +432,12 @@ extension CloudState {
             entry = found
         }
         routeEntries[entry.id] = nil
+        touch(entry.id)
         // A deleted route is no longer advertised to the CEN either (reference §8.3).
         if let vpc = vpcs.values.first(where: { $0.routeTableId == entry.routeTableId }) {
             for id in cens.keys {
                 cens[id]?.publishedRoutes.removeAll { $0 == CENRoute(vpcId: vpc.id, destination: entry.destination) }
+                touch(id)
             }
         }
     }

@@ -168,6 +168,7 @@ extension CloudState {
             )
         }
         vpnGateways[gateway.id] = nil
+        touch(gateway.id)
     }
 
     // MARK: Customer gateway
@@ -263,6 +264,7 @@ extension CloudState {
             )
         }
         customerGateways[gateway.id] = nil
+        touch(gateway.id)
     }
 
     // MARK: IPsec connection
@@ -498,6 +500,7 @@ extension CloudState {
             )
         }
         vpnConnections[connection.id] = nil
+        touch(connection.id)
     }
 }
 
@@ -644,6 +647,7 @@ extension CloudState {
             )
         }
         vpnConnections[id] = connection
+        touch(id)
         return connection
     }
 }

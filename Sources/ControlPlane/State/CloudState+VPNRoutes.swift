@@ -161,6 +161,7 @@ extension CloudState {
             )
         }
         vpnRouteEntries[entry.id] = nil
+        touch(entry.id)
     }
 
     /// Advertises (`publish`) or withdraws the routes to `dest` via `nextHop` in the gateway's VPC system
@@ -198,9 +199,11 @@ extension CloudState {
                 )
             }
             vpnRouteEntries[target.id]?.published = true
+            touch(target.id)
         } else {
             for entry in ordered(vpnRouteEntries) where entry.vpnGatewayId == gateway.id && entry.routeDest == dest {
                 vpnRouteEntries[entry.id]?.published = false
+                touch(entry.id)
             }
         }
     }

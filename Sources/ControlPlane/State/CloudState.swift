@@ -28,21 +28,50 @@ public struct CloudState: Sendable, Hashable, Codable {
     /// Creation order of every id.
     public var order: [String: Int] = [:]
     package var nextOrder = 0
+    /// The ids the running change created, changed or deleted (set by `ControlPlane.mutate`, `nil` at rest).
+    package var journal: ChangeJournal?
 
     public init() {}
 
+    /// Gives a new resource its creation order and records it as touched.
+    ///
+    /// Every mutation calls `remember` for each id it creates and ``touch(_:)`` for each resource it changes
+    /// or deletes: for the kinds `ResourceStoreStateStore` marks `journaled: true`, the store compares and
+    /// writes only those (a change costs what it touched, not the size of the state). Debug builds check the
+    /// journal against a full comparison on every save; kinds not marked are compared in full.
     mutating func remember(_ id: String) {
         order[id] = nextOrder
         nextOrder += 1
+        journal?.ids.insert(id)
+    }
+
+    /// Records that the resource `id` was changed or deleted by the running change.
+    mutating func touch(_ id: String) {
+        journal?.ids.insert(id)
     }
 
     /// `values` sorted by creation order.
     public func ordered<T>(_ values: [String: T]) -> [T] {
-        values.sorted { (order[$0.key] ?? 0) < (order[$1.key] ?? 0) }.map(\.value)
+        // Ties (replicas number their creations independently) are broken by id, the same on every replica.
+        values.sorted { ((order[$0.key] ?? 0), $0.key) < ((order[$1.key] ?? 0), $1.key) }.map(\.value)
     }
 
     /// Every id in use, to keep generated ids unique.
     func contains(id: String) -> Bool { order[id] != nil }
+}
+
+/// What one change touched: the ids of the resources it created, changed or deleted.
+///
+/// Not part of the state's value: two states are equal whatever their journals hold, and it is never encoded.
+package struct ChangeJournal: Sendable, Hashable, Codable {
+    package var ids: Set<String> = []
+
+    package init() {}
+
+    package static func == (lhs: Self, rhs: Self) -> Bool { true }
+    package func hash(into hasher: inout Hasher) {}
+    package init(from decoder: any Decoder) throws {}
+    package func encode(to encoder: any Encoder) throws {}
 }
 
 /// Limits the control plane enforces (reference §9, legacy column).

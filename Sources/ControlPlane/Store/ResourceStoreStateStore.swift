@@ -4,9 +4,11 @@ public import Persistence
 /// Keeps the control plane's state in a `Persistence.ResourceStore` (SQLite or PostgreSQL), one record
 /// per resource.
 ///
-/// `save` compares the new state with the last one it saw and commits only the differences, as one
-/// atomic batch whose updates carry the version they were read at, so a concurrent writer is detected
-/// (`StoreError.conflict`) instead of being overwritten.
+/// A save commits the resources the change touched (``StateChange/touched``) that differ from the last
+/// saved state, with the request's idempotency record, as one atomic batch whose updates carry the version
+/// they were read at, so a concurrent writer is detected (``StateStoreConflict``) instead of being
+/// overwritten. Other writers' changes (replicas on one PostgreSQL) are read from the store's change log
+/// (``changesFromOthers()``), woken by its change signal (PostgreSQL `NOTIFY`).
 public actor ResourceStoreStateStore: StateStore {
     /// The record kinds this adapter writes.
     public enum Kind: String, CaseIterable, Sendable {
@@ -35,14 +37,31 @@ public actor ResourceStoreStateStore: StateStore {
     }
 
     private let store: any ResourceStore
+    /// The state as last saved or loaded (shares its storage with the control plane's, so keeping it is free).
     private var last = CloudState()
+    /// The stored version of every resource this process has seen.
     private var versions: [ResourceKey: Int64] = [:]
+    /// The change-log position up to which other writers' changes are applied.
+    private var sequence: Int64 = 0
+    /// The store's change signal when the change log was last read.
+    private var seenSignal: UInt64 = 0
+    /// Which ids the diff being built looks at (`nil`: all).
+    private var scope: Set<String>?
 
-    public init(store: any ResourceStore) {
+    /// Whether debug builds compare each change's journal with a full diff (an invariant check that costs
+    /// O(state) per save; measurements turn it off).
+    private let checksJournal: Bool
+
+    public init(store: any ResourceStore, checksJournal: Bool = true) {
         self.store = store
+        self.checksJournal = checksJournal
     }
 
     public func load() async throws -> CloudState? {
+        // The log position first: changes committed while the records are read are then applied again
+        // (harmlessly, by version) rather than missed.
+        seenSignal = await store.changeSignal.current
+        sequence = try await store.latestChangeSequence()
         var state = CloudState()
         var any = false
         for kind in Kind.allCases {
@@ -146,68 +165,225 @@ public actor ResourceStoreStateStore: StateStore {
         state.order[record.id] = order
     }
 
+    /// Stores `state` by comparing every resource with the last saved state (O(resources)); the control
+    /// plane uses ``save(_:change:)``, which compares only what the change touched.
     public func save(_ state: CloudState) async throws {
-        var batch = WriteBatch()
-        try diff(\.vpcs, .vpc, region: \.regionId, state, &batch)
-        try diff(\.vSwitches, .vSwitch, region: \.regionId, state, &batch)
-        try diff(
-            \.routeEntries,
-            .routeEntry,
-            region: { [state] entry in Self.region(ofTable: entry.routeTableId, in: state) },
-            state,
-            &batch
-        )
-        try diff(\.vpnGateways, .vpnGateway, region: \.regionId, state, &batch)
-        try diff(\.customerGateways, .customerGateway, region: \.regionId, state, &batch)
-        try diff(\.vpnConnections, .vpnConnection, region: \.regionId, state, &batch)
-        try diff(\.vpnRouteEntries, .vpnRouteEntry, region: \.regionId, state, &batch)
-        try diff(\.cens, .cen, region: { _ in "global" }, state, &batch)
-        try diff(\.cenAttachments, .cenAttachment, region: \.childInstanceRegionId, state, &batch)
-        try diff(\.securityGroups, .securityGroup, region: \.regionId, state, &batch)
-        try diff(\.instances, .instance, region: \.regionId, state, &batch)
-        try diff(\.sites, .site, region: { $0.regionId.isEmpty ? "global" : $0.regionId }, state, &batch)
-        try diff(\.routerInterfaces, .routerInterface, region: \.regionId, state, &batch)
-        try diff(\.vbrs, .vbr, region: \.regionId, state, &batch)
-        try diff(\.cenBandwidthPackages, .cenBandwidthPackage, region: { _ in "global" }, state, &batch)
-        try diff(\.cenBandwidthLimits, .cenBandwidthLimit, region: \.localRegionId, state, &batch)
-        if !batch.operations.isEmpty {
-            let result = try await store.commit(batch)
+        try await commit(state, scope: nil, idempotency: nil)
+    }
+
+    /// Stores one change: creates, updates and deletes of the touched resources, and the idempotency record,
+    /// in one transaction. Costs O(touched resources), not O(state).
+    ///
+    /// - Throws: ``StateStoreConflict`` when another replica changed a touched resource first,
+    ///   ``StateStoreClientTokenInUse`` when the ClientToken was used meanwhile; nothing was written then.
+    public func save(_ state: CloudState, change: StateChange) async throws {
+        try await commit(state, scope: change.touched, idempotency: change.idempotency)
+    }
+
+    private func commit(_ state: CloudState, scope: Set<String>?, idempotency: IdempotencyRecord?) async throws {
+        var batch = operations(state, scope: scope)
+        #if DEBUG
+        if scope != nil && checksJournal {
+            // Invariant: the journal names everything the change did (see `CloudState.touch`).
+            let full = operations(state, scope: nil)
+            assert(
+                Set(full.operations) == Set(batch.operations),
+                "a mutation changed resources it did not record with remember/touch: "
+                    + "\(Set(full.operations.map(\.key)).subtracting(batch.operations.map(\.key)))"
+            )
+        }
+        #endif
+        batch.idempotency = idempotency
+        if !batch.operations.isEmpty || idempotency != nil {
+            let result: CommitResult
+            do {
+                result = try await store.commit(batch)
+            } catch {
+                switch error {
+                case .conflict, .duplicateID, .notFound:
+                    throw StateStoreConflict(message: error.description)
+                case .clientTokenInUse(let clientToken, _, _):
+                    throw StateStoreClientTokenInUse(clientToken: clientToken)
+                default:
+                    throw error
+                }
+            }
             for record in result.records { versions[ResourceKey(kind: record.kind, id: record.id)] = record.version }
             for key in result.deleted { versions[key] = nil }
         }
         last = state
     }
 
+    /// The writes that turn the last saved state into `state`, looking only at `scope` (every id: `nil`).
+    private func operations(_ state: CloudState, scope: Set<String>?) -> WriteBatch {
+        var batch = WriteBatch()
+        self.scope = scope
+        diff(\.vpcs, .vpc, region: \.regionId, journaled: true, state, &batch)
+        diff(\.vSwitches, .vSwitch, region: \.regionId, journaled: true, state, &batch)
+        diff(
+            \.routeEntries,
+            .routeEntry,
+            region: { [state] entry in Self.region(ofTable: entry.routeTableId, in: state) },
+            journaled: true,
+            state,
+            &batch
+        )
+        diff(\.vpnGateways, .vpnGateway, region: \.regionId, journaled: true, state, &batch)
+        diff(\.customerGateways, .customerGateway, region: \.regionId, journaled: true, state, &batch)
+        diff(\.vpnConnections, .vpnConnection, region: \.regionId, journaled: true, state, &batch)
+        diff(\.vpnRouteEntries, .vpnRouteEntry, region: \.regionId, journaled: true, state, &batch)
+        diff(\.cens, .cen, region: { _ in "global" }, journaled: true, state, &batch)
+        diff(\.cenAttachments, .cenAttachment, region: \.childInstanceRegionId, journaled: true, state, &batch)
+        diff(\.sites, .site, region: { $0.regionId.isEmpty ? "global" : $0.regionId }, journaled: true, state, &batch)
+        diff(\.securityGroups, .securityGroup, region: \.regionId, state, &batch)
+        diff(\.instances, .instance, region: \.regionId, state, &batch)
+        diff(\.routerInterfaces, .routerInterface, region: \.regionId, state, &batch)
+        diff(\.vbrs, .vbr, region: \.regionId, state, &batch)
+        diff(\.cenBandwidthPackages, .cenBandwidthPackage, region: { _ in "global" }, state, &batch)
+        diff(\.cenBandwidthLimits, .cenBandwidthLimit, region: \.localRegionId, state, &batch)
+        return batch
+    }
+
+    /// Removes the resource `id` of `kind` from `state` (a delete made by another replica).
+    private static func remove(_ kind: Kind, _ id: String, from state: inout CloudState) {
+        switch kind {
+        case .vpc: state.vpcs[id] = nil
+        case .vSwitch: state.vSwitches[id] = nil
+        case .routeEntry: state.routeEntries[id] = nil
+        case .vpnGateway: state.vpnGateways[id] = nil
+        case .customerGateway: state.customerGateways[id] = nil
+        case .vpnConnection: state.vpnConnections[id] = nil
+        case .vpnRouteEntry: state.vpnRouteEntries[id] = nil
+        case .cen: state.cens[id] = nil
+        case .cenAttachment: state.cenAttachments[id] = nil
+        case .site: state.sites[id] = nil
+        case .securityGroup: state.securityGroups[id] = nil
+        case .instance: state.instances[id] = nil
+        case .routerInterface: state.routerInterfaces[id] = nil
+        case .vbr: state.vbrs[id] = nil
+        case .cenBandwidthPackage: state.cenBandwidthPackages[id] = nil
+        case .cenBandwidthLimit: state.cenBandwidthLimits[id] = nil
+        }
+    }
+
+    // MARK: Other replicas
+
+    /// Reads the change log past the last position seen and fetches the resources other writers created,
+    /// changed or deleted; own commits are recognised by their version and skipped.
+    public func changesFromOthers() async throws -> StateUpdate? {
+        seenSignal = await store.changeSignal.current
+        var position = sequence
+        var latest: [ResourceKey: ChangeRecord] = [:]
+        while true {
+            let page = try await store.changes(after: position, limit: 1000)
+            for change in page { latest[ResourceKey(kind: change.kind, id: change.id)] = change }
+            position = page.last?.sequence ?? position
+            if page.count < 1000 { break }
+        }
+        var upserts: [(ResourceRecord, Kind)] = []
+        var removals: [(Kind, String)] = []
+        var known = versions
+        for (key, change) in latest {
+            // Kinds this build does not know (a newer replica's) are left alone.
+            guard let kind = Kind(rawValue: key.kind) else { continue }
+            let version = known[key]
+            if change.operation == .delete {
+                if version != nil {
+                    removals.append((kind, key.id))
+                    known[key] = nil
+                }
+                continue
+            }
+            if let version, version >= change.version { continue }
+            guard let record = try await store.get(kind: key.kind, id: key.id) else {
+                if version != nil {
+                    removals.append((kind, key.id))
+                    known[key] = nil
+                }
+                continue
+            }
+            if let version, version >= record.version { continue }
+            var scratch = CloudState()
+            // A record this build cannot read is skipped (and looked at again with its next change).
+            guard (try? Self.insert(record, kind: kind, into: &scratch)) != nil else { continue }
+            upserts.append((record, kind))
+            known[key] = record.version
+        }
+        sequence = position
+        versions = known
+        guard !upserts.isEmpty || !removals.isEmpty else { return nil }
+        let update = StateUpdate(ids: Set(upserts.map { $0.0.id } + removals.map { $0.1 })) { [upserts, removals] state in
+            for (kind, id) in removals { Self.remove(kind, id, from: &state) }
+            for (record, kind) in upserts { try? Self.insert(record, kind: kind, into: &state) }
+            Self.fixOrder(&state, ids: upserts.map { $0.0.id })
+        }
+        update.apply(to: &last)
+        return update
+    }
+
+    /// Returns when the store signals a write (own or another replica's) since the last look, or after `timeout`.
+    public func waitForChangesFromOthers(timeout: Duration) async {
+        await store.changeSignal.wait(beyond: seenSignal, timeout: timeout)
+    }
+
+    /// Gives a VPC's implicit resources (vRouter, route table, system entry) the VPC's order, and moves
+    /// `nextOrder` past every order in use.
+    private static func fixOrder(_ state: inout CloudState, ids: [String]) {
+        for id in ids {
+            if let vpc = state.vpcs[id] {
+                for derived in [vpc.vRouterId, vpc.routeTableId, vpc.serviceRouteEntryId]
+                where state.order[derived] == nil {
+                    state.order[derived] = state.order[vpc.id]
+                }
+            }
+            if let order = state.order[id] { state.nextOrder = max(state.nextOrder, order + 1) }
+        }
+    }
+
     private static func region(ofTable id: String, in state: CloudState) -> String {
         state.vpcs.values.first { $0.routeTableId == id }?.regionId ?? state.vbr(routeTable: id)?.regionId ?? "unknown"
     }
 
+    /// Adds the writes for one kind.
+    ///
+    /// - Parameter journaled: whether every mutation of this kind records what it touches (`remember`/`touch`);
+    ///   only then is the comparison limited to the touched ids. A kind whose mutations do not (yet) is compared
+    ///   in full, which is always correct and costs O(resources of that kind) when it changed.
     private func diff<T: Codable & Equatable>(
         _ path: KeyPath<CloudState, [String: T]>,
         _ kind: Kind,
         region: (T) -> String,
+        journaled: Bool = false,
         _ state: CloudState,
         _ batch: inout WriteBatch
-    ) throws {
+    ) {
         let old = last[keyPath: path]
         let new = state[keyPath: path]
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        for (id, resource) in new where old[id] != resource {
-            let document = try encoder.encode(Stored(order: state.order[id] ?? 0, resource: resource))
+        func write(_ id: String) {
             let key = ResourceKey(kind: kind.rawValue, id: id)
+            guard let resource = new[id] else {
+                if old[id] != nil { batch.delete(kind: kind.rawValue, id: id, expectedVersion: versions[key]) }
+                return
+            }
+            guard old[id] != resource else { return }
+            // Resources are plain Codable values: encoding them cannot fail.
+            guard let document = try? encoder.encode(Stored(order: state.order[id] ?? 0, resource: resource)) else {
+                return
+            }
             if old[id] == nil {
                 batch.create(kind: kind.rawValue, id: id, regionID: region(resource), document: document)
             } else {
                 batch.update(kind: kind.rawValue, id: id, document: document, expectedVersion: versions[key] ?? 1)
             }
         }
-        for id in old.keys where new[id] == nil {
-            batch.delete(
-                kind: kind.rawValue,
-                id: id,
-                expectedVersion: versions[ResourceKey(kind: kind.rawValue, id: id)]
-            )
+        if let scope, journaled {
+            for id in scope.sorted() where new[id] != nil || old[id] != nil { write(id) }
+        } else {
+            if old == new { return }  // untouched: the same storage, compared in O(1)
+            for id in new.keys.sorted() { write(id) }
+            for id in old.keys.sorted() where new[id] == nil { write(id) }
         }
     }
 }

@@ -1,30 +1,30 @@
-import Foundation
+public import Foundation
 import Logging
-import PostgresNIO
-import Testing
+public import PostgresNIO
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// A real PostgreSQL server for the tests, in a temporary directory.
+/// A real PostgreSQL server for the tests (a test-support target: PersistenceTests, ControlPlaneTests,
+/// CloudAPITests and MeridianCLITests use it), in a temporary directory.
 ///
 /// Debian's binaries run a fresh cluster as an unprivileged user (PostgreSQL refuses root), reachable only
 /// through a Unix socket in that directory. It is stopped by PID, and its directory removed, when the last
 /// test using it is done. Without the server binaries the tests that need it fail and say how to get them:
 /// run `scripts/test.sh`.
-final class PostgresTestServer: Sendable {
-    static let binDirectory = ProcessInfo.processInfo.environment["MERIDIAN_PG_BIN"] ?? "/usr/lib/postgresql/15/bin"
-    static let superuser = "meridian"
-    static let port = 5432
+public final class PostgresTestServer: Sendable {
+    public static let binDirectory = ProcessInfo.processInfo.environment["MERIDIAN_PG_BIN"] ?? "/usr/lib/postgresql/15/bin"
+    public static let superuser = "meridian"
+    public static let port = 5432
 
-    let directory: String
-    let pid: pid_t
+    public let directory: String
+    public let pid: pid_t
 
-    var socketPath: String { "\(directory)/.s.PGSQL.\(Self.port)" }
-    var dataDirectory: String { "\(directory)/data" }
+    public var socketPath: String { "\(directory)/.s.PGSQL.\(Self.port)" }
+    public var dataDirectory: String { "\(directory)/data" }
 
-    func configuration(database: String) -> PostgresClient.Configuration {
+    public func configuration(database: String) -> PostgresClient.Configuration {
         PostgresClient.Configuration(
             unixSocketPath: socketPath,
             username: Self.superuser,
@@ -38,7 +38,7 @@ final class PostgresTestServer: Sendable {
     private static let shared = SharedServer()
 
     /// Runs `body` with the configuration of a new, empty database on the shared server.
-    static func withDatabase<T: Sendable>(_ body: (PostgresClient.Configuration) async throws -> T) async throws -> T {
+    public static func withDatabase<T: Sendable>(_ body: (PostgresClient.Configuration) async throws -> T) async throws -> T {
         let server = try await shared.acquire()
         do {
             let name = "test_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
@@ -54,7 +54,7 @@ final class PostgresTestServer: Sendable {
     }
 
     /// Runs `body` with a server of its own (for tests that kill it), stopped afterwards, also on failure.
-    static func withPrivateServer<T: Sendable>(_ body: (PostgresTestServer) async throws -> T) async throws -> T {
+    public static func withPrivateServer<T: Sendable>(_ body: (PostgresTestServer) async throws -> T) async throws -> T {
         let server = try await onOwnThread { try PostgresTestServer.start() }
         do {
             let result = try await body(server)
@@ -99,14 +99,15 @@ final class PostgresTestServer: Sendable {
         self.pid = pid
     }
 
-    struct SetupError: Error, CustomStringConvertible {
-        var description: String
+    public struct SetupError: Error, CustomStringConvertible {
+        public var description: String
+        public init(description: String) { self.description = description }
     }
 
     /// The user the server runs as: the current one, or `nobody` when the tests run as root.
     private static var runAsUser: String? { getuid() == 0 ? "nobody" : nil }
 
-    static func start(binDirectory: String = PostgresTestServer.binDirectory) throws -> PostgresTestServer {
+    public static func start(binDirectory: String = PostgresTestServer.binDirectory) throws -> PostgresTestServer {
         let postgres = "\(binDirectory)/postgres"
         guard FileManager.default.isExecutableFile(atPath: postgres) else {
             throw SetupError(
@@ -156,13 +157,13 @@ final class PostgresTestServer: Sendable {
     }
 
     /// Stops the server (fast shutdown, then SIGKILL after 10 s) and removes its directory.
-    func stop() {
+    public func stop() {
         Self.terminate(pid)
         try? FileManager.default.removeItem(atPath: directory)
     }
 
     /// Kills the postmaster with SIGKILL, as a crash would, and waits until it is gone; the cluster stays.
-    func crash() {
+    public func crash() {
         kill(pid, SIGKILL)
         Self.waitForExit(pid, seconds: 10)
         // Its backends notice the postmaster is gone and exit; wait for the socket's lock file to be released.
@@ -170,7 +171,7 @@ final class PostgresTestServer: Sendable {
     }
 
     /// Starts the server again on the same cluster (after ``crash()``); PostgreSQL replays its WAL.
-    func restarted() throws -> PostgresTestServer {
+    public func restarted() throws -> PostgresTestServer {
         try? FileManager.default.removeItem(atPath: "\(directory)/.s.PGSQL.\(Self.port).lock")
         try Self.run(
             "\(Self.binDirectory)/pg_ctl",
@@ -248,7 +249,7 @@ final class PostgresTestServer: Sendable {
     }
 
     /// Runs one SQL statement on `database` as the superuser.
-    func execute(_ sql: String, database: String) async throws {
+    public func execute(_ sql: String, database: String) async throws {
         let connection = try await PostgresConnection.connect(
             configuration: PostgresConnection.Configuration(
                 unixSocketPath: socketPath,
@@ -271,7 +272,7 @@ final class PostgresTestServer: Sendable {
 
 /// Runs blocking work (waiting for processes, sleeping) on a thread of its own, so it never holds one of
 /// the few threads Swift concurrency's cooperative pool has.
-func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+public func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
         let thread = Thread {
             continuation.resume(with: Result { try body() })
