@@ -768,5 +768,6 @@ extension CloudState {
             entry = found
         }
         routeEntries[entry.id] = nil
+        touch(entry.id)
     }
 }

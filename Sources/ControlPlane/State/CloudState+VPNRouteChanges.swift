@@ -68,6 +68,7 @@ extension CloudState {
             )
         }
         vpnRouteEntries[entry.id]?.weight = newWeight
+        touch(entry.id)
         return vpnRouteEntries[entry.id]!
     }
 
@@ -98,6 +99,7 @@ extension CloudState {
             )
         }
         vpnRouteEntries[entry.id]?.priority = newPriority
+        touch(entry.id)
         return vpnRouteEntries[entry.id]!
     }
 }
