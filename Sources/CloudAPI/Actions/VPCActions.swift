@@ -29,10 +29,12 @@ enum VPCActions {
                 let isDefault = try input.bool("IsDefault")
                 let paging = try input.paging()
                 return try await read(cp) { state in
-                    let vpcs = state.ordered(state.vpcs).filter {
-                        $0.regionId == region && (ids?.contains($0.id) ?? true) && (name == nil || $0.name == name)
-                            && (isDefault == nil || isDefault == false)
-                    }
+                    let vpcs = state.ordered(
+                        state.vpcs.filter { _, vpc in
+                            vpc.regionId == region && (ids?.contains(vpc.id) ?? true) && (name == nil || vpc.name == name)
+                                && (isDefault == nil || isDefault == false)
+                        }
+                    )
                     var body = APIObject(paging.fields(total: vpcs.count))
                     body["Vpcs"] = .wrapped("Vpc", paging.page(of: vpcs).map { vpcObject($0, state) })
                     return body

@@ -40,10 +40,10 @@ extension CloudState {
         return vpc
     }
 
-    public func vSwitches(in vpcId: String) -> [VSwitch] { ordered(vSwitches).filter { $0.vpcId == vpcId } }
+    public func vSwitches(in vpcId: String) -> [VSwitch] { ordered(vSwitches.filter { $0.value.vpcId == vpcId }) }
 
     public func customRoutes(in routeTableId: String) -> [RouteEntry] {
-        ordered(routeEntries).filter { $0.routeTableId == routeTableId }
+        ordered(routeEntries.filter { $0.value.routeTableId == routeTableId })
     }
 
     // MARK: VPC
@@ -79,7 +79,7 @@ extension CloudState {
         }
         let name = try Check.name(request.name, parameter: "VpcName", code: "InvalidVpcName.Malformed")
         let description = try Check.description(request.description)
-        let count = vpcs.values.filter { $0.regionId == request.regionId }.count
+        let count = vpcs.values.count { $0.regionId == request.regionId }
         guard count < context.quotas.vpcsPerRegion else {
             throw .invalid(
                 "QuotaExceeded.Vpc",

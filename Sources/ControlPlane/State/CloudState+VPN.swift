@@ -108,7 +108,7 @@ extension CloudState {
         } else if let first = vSwitches(in: vpc.id).first {
             vSwitchId = first.id
         }
-        let count = vpnGateways.values.filter { $0.regionId == request.regionId }.count
+        let count = vpnGateways.values.count { $0.regionId == request.regionId }
         guard count < context.quotas.vpnGatewaysPerRegion else {
             throw .invalid(
                 "Resource.QuotaFull",
@@ -232,7 +232,7 @@ extension CloudState {
                 "The specified parameter \"Asn\" is not valid: '\(asn)'; allowed: 1 to 4294967295 except 45104."
             )
         }
-        let count = customerGateways.values.filter { $0.regionId == request.regionId }.count
+        let count = customerGateways.values.count { $0.regionId == request.regionId }
         guard count < context.quotas.customerGatewaysPerRegion else {
             throw .invalid(
                 "Resource.QuotaFull",

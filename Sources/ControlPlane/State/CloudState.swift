@@ -51,9 +51,16 @@ public struct CloudState: Sendable, Hashable, Codable {
     }
 
     /// `values` sorted by creation order.
+    ///
+    /// - Complexity: O(n log n), sorting (order, id) pairs only: the values, which may be large structures,
+    ///   are not moved while sorting.
     public func ordered<T>(_ values: [String: T]) -> [T] {
+        var keys: [(order: Int, id: String)] = []
+        keys.reserveCapacity(values.count)
+        for id in values.keys { keys.append((order[id] ?? 0, id)) }
         // Ties (replicas number their creations independently) are broken by id, the same on every replica.
-        values.sorted { ((order[$0.key] ?? 0), $0.key) < ((order[$1.key] ?? 0), $1.key) }.map(\.value)
+        keys.sort { $0.order != $1.order ? $0.order < $1.order : $0.id < $1.id }
+        return keys.map { values[$0.id]! }
     }
 
     /// Every id in use, to keep generated ids unique.
