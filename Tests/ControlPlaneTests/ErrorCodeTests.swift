@@ -334,4 +334,70 @@ struct ErrorCodeTests {
             _ throws(ControlPlaneError) in try s.deleteVPNConnection("vco-nope", region: "cn-hangzhou")
         }
     }
+
+    // MARK: §9 quotas not covered elsewhere
+
+    @Test func vSwitchAndVPNRouteQuotas() async throws {
+        var quotas = Quotas()
+        quotas.vSwitchesPerVPC = 1
+        quotas.destinationRoutesPerVPNGateway = 1
+        quotas.policyRoutesPerVPNGateway = 1
+        let cp = try await ControlPlaneTests.make(quotas: quotas)
+        let vpc = try await Self.vpc(cp, "10.0.0.0/16", vSwitch: "10.0.1.0/24")
+        await Self.expectError(cp, "QuotaExceeded", quoting: "1 of 1") { s, c throws(ControlPlaneError) in
+            try s.createVSwitch(
+                .init(regionId: nil, vpcId: vpc.id, zoneId: "cn-hangzhou-b", cidrBlock: "10.0.2.0/24"),
+                c
+            )
+        }
+        let gateway = try await cp.mutate { s, c throws(ControlPlaneError) in
+            try s.createVPNGateway(.init(regionId: "cn-hangzhou", vpcId: vpc.id, bandwidth: 10), c)
+        }
+        let connection = try await cp.mutate { s, c throws(ControlPlaneError) in
+            let customer = try s.createCustomerGateway(.init(regionId: "cn-hangzhou", ipAddress: "198.51.100.5"), c)
+            return try s.createVPNConnection(
+                .init(
+                    regionId: "cn-hangzhou",
+                    vpnGatewayId: gateway.id,
+                    customerGatewayId: customer.id,
+                    localSubnet: "10.0.0.0/16",
+                    remoteSubnet: "192.168.0.0/16"
+                ),
+                c
+            )
+        }
+        @Sendable func route(_ dest: String, source: String? = nil, description: String? = nil) -> Change<VPNRouteEntry>
+        {
+            { s, c throws(ControlPlaneError) in
+                try s.createVPNRoute(
+                    .init(
+                        regionId: "cn-hangzhou",
+                        vpnGatewayId: gateway.id,
+                        routeSource: source,
+                        routeDest: dest,
+                        nextHop: connection.id,
+                        weight: 100,
+                        publishVpc: false,
+                        description: description
+                    ),
+                    c
+                )
+            }
+        }
+        await Self.expectError(
+            cp,
+            "InvalidDescription",
+            quoting: "http://r",
+            route("192.168.1.0/24", description: "http://r")
+        )
+        _ = try await cp.mutate(route("192.168.1.0/24"))
+        await Self.expectError(cp, "Resource.QuotaFull", quoting: "destination-based", route("192.168.2.0/24"))
+        _ = try await cp.mutate(route("192.168.1.0/24", source: "10.0.1.0/24"))
+        await Self.expectError(
+            cp,
+            "Resource.QuotaFull",
+            quoting: "policy-based",
+            route("192.168.2.0/24", source: "10.0.1.0/24")
+        )
+    }
 }
