@@ -177,7 +177,7 @@ struct ErrorCodeTests {
             cp,
             "InvalidNexthopListSize",
             quoting: "5 entries",
-            check(Array(repeating: (ri, toVBR1.id), count: 5))
+            check([(ri, toVBR1.id), (ri, toVBR1.id), (ri, toVBR1.id), (ri, toVBR1.id), (ri, toVBR1.id)])
         )
         await Self.expectError(
             cp,

@@ -71,7 +71,7 @@ public struct RPCService: Sendable {
         var name = host.lowercased()
         if let colon = name.lastIndex(of: ":") { name = String(name[..<colon]) }
         guard name.hasSuffix(".aliyuncs.com"), let label = name.split(separator: ".").first else { return }
-        let code = label.split(separator: "-").first.map(String.init) ?? String(label)
+        let code = label.split(separator: "-").first.map { String($0) } ?? String(label)
         let served = registry.productCodes
         guard served.contains(where: { $0.lowercased() == code }) else {
             throw APIError(
