@@ -30,11 +30,14 @@ def test_vpn_gateway_codes(server):
     region = "audit-1"
     c = new_vpc_client(server, AK, SK)
     vpc = network(c, region)
-    both(server, "CreateVpnGateway",
-         dict(RegionId=region, VpcId=vpc["VpcId"], Bandwidth=10, Description="http://gw"),
-         lambda: c.create_vpn_gateway(m.CreateVpnGatewayRequest(region_id=region, vpc_id=vpc["VpcId"], bandwidth=10,
-                                                               description="http://gw")),
-         400, "InvalidDescription", "http://gw")
+    both(server, "CreateCustomerGateway", dict(RegionId=region, IpAddress="198.51.100.40", Description="http://cgw"),
+         lambda: c.create_customer_gateway(m.CreateCustomerGatewayRequest(region_id=region, ip_address="198.51.100.40",
+                                                                         description="http://cgw")),
+         400, "InvalidDescription", "http://cgw")
+    # The new SDK's CreateVpnGatewayRequest has no Description field; the old SDK's CommonRequest sends it.
+    e = old_error(server, old_client(AK, SK), common_request("CreateVpnGateway", RegionId=region, VpcId=vpc["VpcId"],
+                                                             Bandwidth="10", Description="http://gw"))
+    assert (e.get_http_status(), e.get_error_code()) == (400, "InvalidDescription") and "http://gw" in e.get_error_msg()
     both(server, "CreateCustomerGateway", dict(RegionId=region, IpAddress="198.51.100.40", Name="https://cgw"),
          lambda: c.create_customer_gateway(m.CreateCustomerGatewayRequest(region_id=region, ip_address="198.51.100.40",
                                                                          name="https://cgw")),
