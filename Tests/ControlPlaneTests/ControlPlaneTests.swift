@@ -61,7 +61,7 @@ struct ControlPlaneTests {
 
     @Test(arguments: [
         ("10.0.0.1/16", "InvalidCidrBlock.Malformed"), ("10.0.0.0/33", "InvalidCidrBlock.Malformed"),
-        ("10.0.0.0/30", "InvalidCidrBlock.Malformed"), ("100.64.0.0/16", "InvalidCidrBlock"),
+        ("10.0.0.0/30", "InvalidParameter"), ("100.64.0.0/16", "InvalidCidrBlock"),
         ("banana", "InvalidCidrBlock.Malformed"),
     ])
     func badVPCCIDRsAreRejectedWithTheValueQuoted(cidr: String, code: String) async throws {

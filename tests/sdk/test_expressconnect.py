@@ -91,7 +91,7 @@ def test_router_interface_pair_between_two_vpcs(server):
     e = new_error(lambda: v.create_route_entry(m.CreateRouteEntryRequest(
         region_id=region, route_table_id=vpc1["RouteTableId"], destination_cidr_block="192.168.0.0/16",
         next_hop_list=[m.CreateRouteEntryRequestNextHopList(next_hop_type="RouterInterface", next_hop_id=ri1)])))
-    assert (e.status_code, e.code) == (400, "InvalidNextHopType")
+    assert (e.status_code, e.code) == (400, "InvalidNexthopListSize")
     listed = v.describe_route_entry_list(m.DescribeRouteEntryListRequest(
         region_id=region, route_table_id=vpc1["RouteTableId"], next_hop_type="RouterInterface")).body.to_map()
     assert [(e["DestinationCidrBlock"], e["NextHops"]["NextHop"][0]["NextHopId"]) for e in listed["RouteEntrys"]["RouteEntry"]] == [

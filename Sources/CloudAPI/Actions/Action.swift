@@ -71,6 +71,9 @@ public struct ActionRegistry: Sendable {
     /// The product served under `version`.
     public func product(version: String) -> Product? { products[version] }
 
+    /// The codes of the products served (`Vpc`, `Cbn`, …), sorted.
+    public var productCodes: [String] { products.values.map(\.code).sorted() }
+
     /// The action `name` of `version`.
     public func action(name: String, version: String) -> (any Action)? { actions[version]?[name] }
 

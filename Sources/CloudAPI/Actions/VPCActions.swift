@@ -113,19 +113,33 @@ enum VPCActions {
                 return [:]
             },
             ClosureAction("CreateRouteEntry", product: .vpc) { input throws(APIError) in
-                if !(try input.structures("NextHopList")).isEmpty {
+                let list = try input.structures("NextHopList")
+                if !list.isEmpty {
                     if input.string("NextHopId") != nil || input.string("NextHopType") != nil {
                         throw APIError(
                             code: "InvalidNexthopTypeAndList.BothNotNull",
                             status: 400,
-                            message: "Give either NextHopType and NextHopId or NextHopList, not both."
+                            message:
+                                "Give either NextHopType and NextHopId or NextHopList, not both (NextHopType '\(input.string("NextHopType") ?? "")', NextHopId '\(input.string("NextHopId") ?? "")', \(list.count) NextHopList entries)."
                         )
+                    }
+                    let items = list.map {
+                        CloudState.NextHopListItem(
+                            nextHopType: $0.nonEmpty("NextHopType"),
+                            nextHopId: $0.nonEmpty("NextHopId")
+                        )
+                    }
+                    let table = try input.required("RouteTableId")
+                    _ = try input.required("DestinationCidrBlock")
+                    let region = input.string("RegionId")
+                    try await read(cp) { state throws(ControlPlaneError) in
+                        try state.checkNextHopList(items, routeTableId: table, region: region)
                     }
                     throw APIError(
                         code: "InvalidNextHopType",
                         status: 400,
                         message:
-                            "NextHopList (ECMP over 2 to 4 router interfaces towards VBRs) is not modelled by this cloud; give NextHopType=RouterInterface and one NextHopId."
+                            "NextHopList (ECMP over 2 to 4 router interfaces towards VBRs) passed every check but ECMP routes are not modelled by this cloud; give NextHopType=RouterInterface and one NextHopId."
                     )
                 }
                 let request = CloudState.CreateRouteEntry(

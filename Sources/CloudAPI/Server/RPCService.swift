@@ -63,6 +63,26 @@ public struct RPCService: Sendable {
         self.logger = logger
     }
 
+    /// A request sent to a cloud endpoint name (`<product>.aliyuncs.com`, `<product>.<region>.aliyuncs.com`,
+    /// `<product>-<region>.aliyuncs.com`) must name a product this server answers: `InvalidProduct.NotFound`
+    /// (reference §1.6) otherwise. Other hosts (`127.0.0.1:8080`, `localhost`) name no product.
+    func checkProductHost(_ host: String?) throws(APIError) {
+        guard let host else { return }
+        var name = host.lowercased()
+        if let colon = name.lastIndex(of: ":") { name = String(name[..<colon]) }
+        guard name.hasSuffix(".aliyuncs.com"), let label = name.split(separator: ".").first else { return }
+        let code = label.split(separator: "-").first.map { String($0) } ?? String(label)
+        let served = registry.productCodes
+        guard served.contains(where: { $0.lowercased() == code }) else {
+            throw APIError(
+                code: "InvalidProduct.NotFound",
+                status: 404,
+                message:
+                    "The endpoint '\(host)' names product '\(code)', which this cloud does not serve; served products: \(served.joined(separator: ", "))."
+            )
+        }
+    }
+
     /// Answers one request; never throws: every failure becomes the cloud's error body.
     public func respond(to request: RPCRequest) async -> RPCResponse {
         let started = ContinuousClock.now
@@ -78,6 +98,7 @@ public struct RPCService: Sendable {
                 throw .missingAction
             }
             actionName = action
+            try checkProductHost(request.headers["host"])
             guard let version = parameters.nonEmpty("Version") ?? request.headers["x-acs-version"], !version.isEmpty
             else { throw .missingVersion }
             guard let known = registry.product(version: version) else { throw .invalidActionOrVersion }

@@ -695,9 +695,7 @@ extension CloudState {
                 "The specified NextHopType '\(type)' is not valid in the route table of VBR '\(vbr.id)'; allowed: RouterInterface."
             )
         }
-        guard let hop = request.nextHopId, !hop.isEmpty else {
-            throw .invalid("MissingNextHopId", "NextHopId is mandatory when NextHopType is \(type).")
-        }
+        guard let hop = request.nextHopId, !hop.isEmpty else { throw Self.bothNextHopsNull(type) }
         guard let ri = routerInterfaces[hop], ri.routerType == "VBR", ri.routerId == vbr.id else {
             throw .notFound(
                 "InvalidNextHopId.NotFound",

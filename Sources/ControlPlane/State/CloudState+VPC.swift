@@ -66,9 +66,10 @@ extension CloudState {
         let text = request.cidrBlock ?? "172.16.0.0/12"
         let cidr = try Check.prefix(text, parameter: "CidrBlock")
         guard (8...28).contains(cidr.length) else {
+            // A well-formed block the VPC cannot take: the reference's CreateVpc code (§1.6).
             throw .invalid(
-                "InvalidCidrBlock.Malformed",
-                "The specified CidrBlock '\(text)' is not valid: the mask must be /8 to /28."
+                "InvalidParameter",
+                "The specified parameter \"CidrBlock\" is not valid: '\(text)'; a VPC's mask must be /8 to /28."
             )
         }
         if let (range, why) = Check.reserved(cidr) {
@@ -341,9 +342,7 @@ extension CloudState {
                 "The specified NextHopType '\(type)' is not valid; allowed: \(Self.nextHopTypes.joined(separator: ", "))."
             )
         }
-        guard let hop = request.nextHopId, !hop.isEmpty else {
-            throw .invalid("MissingNextHopId", "NextHopId is mandatory when NextHopType is \(type).")
-        }
+        guard let hop = request.nextHopId, !hop.isEmpty else { throw Self.bothNextHopsNull(type) }
         switch type {
         case "VpnGateway":
             guard let gateway = vpnGateways[hop], gateway.vpcId == vpc.id else {

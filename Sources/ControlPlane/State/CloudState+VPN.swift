@@ -131,7 +131,7 @@ extension CloudState {
             vpcId: vpc.id,
             vSwitchId: vSwitchId,
             name: name.isEmpty ? id : name,
-            description: try Check.description(request.description),
+            description: try Check.description(request.description, code: "InvalidDescription"),
             bandwidth: request.bandwidth,
             enableIpsec: request.enableIpsec,
             enableSsl: request.enableSsl,
@@ -149,6 +149,14 @@ extension CloudState {
 
     public mutating func deleteVPNGateway(_ id: String, region: String) throws(ControlPlaneError) {
         let gateway = try vpnGateway(id, region: region)
+        if gateway.chargeType == "Prepay" {
+            throw ControlPlaneError(
+                .forbidden,
+                code: "ForbiddenRelease",
+                message:
+                    "The VPN gateway '\(id)' is a subscription (InstanceChargeType PREPAY) gateway and cannot be released before its term ends; only pay-as-you-go (POSTPAY) gateways can be deleted."
+            )
+        }
         if let connection = ordered(vpnConnections).first(where: { $0.vpnGatewayId == id }) {
             throw .invalid(
                 "DependencyViolation.VpnConnection",
@@ -246,7 +254,7 @@ extension CloudState {
             regionId: request.regionId,
             ipAddress: address,
             name: name.isEmpty ? id : name,
-            description: try Check.description(request.description),
+            description: try Check.description(request.description, code: "InvalidDescription"),
             asn: request.asn,
             createTime: context.now
         )

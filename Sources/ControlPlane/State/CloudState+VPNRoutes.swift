@@ -116,7 +116,7 @@ extension CloudState {
             priority: policyBased ? (request.priority ?? 10) : nil,
             published: false,
             publishedRouteEntryId: context.makeID("rte-"),
-            description: try Check.description(request.description),
+            description: try Check.description(request.description, code: "InvalidDescription"),
             createTime: context.now
         )
         vpnRouteEntries[entry.id] = entry

@@ -149,11 +149,16 @@ enum Check {
         return text
     }
 
-    static func description(_ text: String?) throws(ControlPlaneError) -> String {
+    /// A description: 1–256 characters, not starting with `http://` or `https://`. The VPN Gateway actions answer
+    /// `InvalidDescription` (reference §1.6), the VPC actions `InvalidDescription.Malformed`.
+    static func description(
+        _ text: String?,
+        code: String = "InvalidDescription.Malformed"
+    ) throws(ControlPlaneError) -> String {
         guard let text else { return "" }
         guard (1...256).contains(text.count), !text.hasPrefix("http://"), !text.hasPrefix("https://") else {
             throw .invalid(
-                "InvalidDescription.Malformed",
+                code,
                 "The specified Description '\(text)' is not valid: use 1 to 256 characters, not starting with http:// or https://."
             )
         }
