@@ -68,6 +68,12 @@ enum JSONWriter {
 
     static func string(_ s: String, into out: inout String) {
         out += "\""
+        // Most values (ids, names, CIDR blocks) need no escape: append them whole.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out += s
+            out += "\""
+            return
+        }
         for scalar in s.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""
