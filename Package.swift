@@ -102,8 +102,11 @@ let package = Package(
         ),
 
         // MARK: Layer 2: data plane (TUN, UDP 500/4500, threads; I/O behind protocols with in-memory doubles)
-        .target(name: "DataPlane", dependencies: ["ESP", "IKEv2", "IPAddressing", "IPsecCrypto"], swiftSettings: strictSettings),
-        .testTarget(name: "DataPlaneTests", dependencies: ["DataPlane"], swiftSettings: strictSettings),
+        .systemLibrary(name: "CDataPlane"),
+        .target(
+            name: "DataPlane", dependencies: ["ESP", "IKEv2", "IPAddressing", "IPsecCrypto", "CDataPlane"],
+            swiftSettings: strictSettings),
+        .testTarget(name: "DataPlaneTests", dependencies: ["DataPlane", "CDataPlane"], swiftSettings: strictSettings),
 
         // MARK: Layer 2: topology files (YAML with names, errors with file, line and field)
         .target(

@@ -1,5 +1,7 @@
 #if canImport(Glibc)
 import Glibc
+import CDataPlane
+import Synchronization
 public import IKEv2
 public import IPAddressing
 import Foundation
@@ -7,12 +9,30 @@ import Foundation
 private func errnoText() -> String { String(cString: strerror(errno)) }
 
 /// A Linux TUN device (`/dev/net/tun`, `IFF_TUN | IFF_NO_PI`): one IPv4 packet per read or write.
-public final class LinuxTUN: PacketDevice {
+///
+/// The descriptor is non-blocking: ``readPackets(into:)`` waits in `poll` for the first packet and then
+/// drains what is queued, so a busy tunnel reads a batch per wake-up.
+///
+/// With `offload`, the device is opened with `IFF_VNET_HDR` and TCP segmentation offload (`TUNSETOFFLOAD`
+/// `TUN_F_CSUM | TUN_F_TSO4`, as wireguard-go's `tun_linux.go` does): the kernel hands over whole TCP
+/// super-packets of up to 64 KB in one read, and ``readPackets(into:)`` cuts them into MSS-sized segments with
+/// their checksums (the NIC's job), so the batch still holds ordinary IPv4 packets. Only one thread may read.
+public final class LinuxTUN: PacketDevice, @unchecked Sendable {
     public let name: String
+    /// Whether reads and writes carry a virtio-net header (TCP segmentation offload on).
+    public let offload: Bool
     private let fd: Int32
+    private let closed = Atomic<Bool>(false)
+    /// The reading thread's super-packet being segmented (offload only).
+    private let raw: UnsafeMutableRawBufferPointer?
+    /// The writing thread's coalesced super-packet (offload only).
+    private let coalesced: UnsafeMutableRawBufferPointer?
+    private var rawLength = 0
+    private var segmentSize = 0
+    private var nextSegment = -1
 
     /// Creates (or attaches to) the TUN interface `name`; needs CAP_NET_ADMIN.
-    public init(name: String) throws(DataPlaneError) {
+    public init(name: String, offload: Bool = false) throws(DataPlaneError) {
         guard !name.isEmpty, name.utf8.count < 16 else {
             throw .invalidConfiguration("TUN name", name, "must be 1 to 15 characters")
         }
@@ -21,7 +41,7 @@ public final class LinuxTUN: PacketDevice {
         // struct ifreq: char ifr_name[16]; short ifr_flags; (padded to 40 bytes)
         var ifr = [UInt8](repeating: 0, count: 40)
         for (i, b) in name.utf8.enumerated() { ifr[i] = b }
-        let flags: UInt16 = 0x0001 | 0x1000  // IFF_TUN | IFF_NO_PI
+        let flags: UInt16 = 0x0001 | 0x1000 | (offload ? 0x4000 : 0)  // IFF_TUN | IFF_NO_PI | IFF_VNET_HDR
         ifr[16] = UInt8(flags & 0xFF)
         ifr[17] = UInt8(flags >> 8)
         let TUNSETIFF: UInt = 0x4004_54ca
@@ -31,25 +51,146 @@ public final class LinuxTUN: PacketDevice {
             Glibc.close(fd)
             throw .system("ioctl TUNSETIFF \(name)", text)
         }
+        if offload {
+            guard dp_tun_offload_tso4(fd) == 0 else {
+                let text = errnoText()
+                Glibc.close(fd)
+                throw .system("ioctl TUNSETOFFLOAD \(name)", text)
+            }
+            raw = .allocate(byteCount: 65_536 + 16, alignment: 16)
+            coalesced = .allocate(byteCount: 65_536 + 16, alignment: 16)
+        } else {
+            raw = nil
+            coalesced = nil
+        }
+        let fl = fcntl(fd, F_GETFL)
+        _ = fcntl(fd, F_SETFL, fl | O_NONBLOCK)
         self.fd = fd
         self.name = name
+        self.offload = offload
+    }
+
+    deinit {
+        raw?.deallocate()
+        coalesced?.deallocate()
+    }
+
+    /// Offload mode: fills `batch` with plain IPv4 packets, reading super-packets and segmenting them.
+    private func readSegmenting(into batch: PacketBatch, raw: UnsafeMutableRawBufferPointer) throws(DataPlaneError) {
+        let base = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        var count = 0
+        while count < batch.capacity {
+            if nextSegment < 0 {
+                var length: Int32 = 0
+                let n = dp_read_batch(fd, base, raw.count, raw.count, 1, &length, count == 0 ? 250 : 0)
+                if closed.load(ordering: .relaxed) { throw .closed }
+                if n < 0 {
+                    if count > 0 { break }
+                    throw errno == EBADF ? .closed : .system("read tun", errnoText())
+                }
+                if n == 0 { break }
+                let total = Int(length)
+                guard total > Int(DP_VNET_HDR_LEN) else { continue }
+                // struct virtio_net_hdr: flags, gso_type, hdr_len, gso_size, csum_start, csum_offset (LE).
+                let flags = base[0]
+                let gso = base[1] & 0x7F  // without VIRTIO_NET_HDR_GSO_ECN
+                let gsoSize = Int(base[4]) | Int(base[5]) << 8
+                let csumStart = Int32(Int(base[6]) | Int(base[7]) << 8)
+                let csumOffset = Int32(Int(base[8]) | Int(base[9]) << 8)
+                let packet = base + Int(DP_VNET_HDR_LEN)
+                let packetLength = total - Int(DP_VNET_HDR_LEN)
+                if gso == UInt8(DP_VNET_GSO_NONE) {
+                    if flags & UInt8(DP_VNET_F_NEEDS_CSUM) != 0 {
+                        guard dp_finish_checksum(packet, Int32(packetLength), csumStart, csumOffset) == 1 else { continue }
+                    }
+                    guard packetLength <= batch.bufferSize else { continue }
+                    batch.buffer(count).baseAddress!.copyMemory(from: packet, byteCount: packetLength)
+                    batch.setLength(count, packetLength)
+                    count += 1
+                    continue
+                }
+                guard gso == UInt8(DP_VNET_GSO_TCPV4), gsoSize > 0 else { continue }  // only TSO4 was offered
+                rawLength = packetLength
+                segmentSize = gsoSize
+                nextSegment = 0
+            }
+            let slot = batch.buffer(count)
+            guard slot.count >= segmentSize + 120 else {
+                nextSegment = -1
+                continue
+            }
+            let n = dp_tso_segment(
+                base + Int(DP_VNET_HDR_LEN), Int32(rawLength), Int32(segmentSize), Int32(nextSegment),
+                slot.baseAddress!.assumingMemoryBound(to: UInt8.self))
+            if n > 0 {
+                batch.setLength(count, Int(n))
+                count += 1
+                nextSegment += 1
+            } else {
+                nextSegment = -1
+            }
+        }
+        batch.count = count
     }
 
     public func readPacket(into buffer: UnsafeMutableRawBufferPointer) throws(DataPlaneError) -> Int {
+        if offload {
+            let one = PacketBatch(capacity: 1, bufferSize: max(buffer.count, 1))
+            while true {
+                try readPackets(into: one)
+                if one.count == 1 {
+                    buffer.baseAddress!.copyMemory(from: one.packet(0).baseAddress!, byteCount: one.length(0))
+                    return one.length(0)
+                }
+            }
+        }
+        var length: Int32 = 0
         while true {
-            let n = read(fd, buffer.baseAddress, buffer.count)
-            if n >= 0 { return n }
-            if errno == EINTR { continue }
-            throw errno == EBADF ? .closed : .system("read tun", errnoText())
+            let n = dp_read_batch(fd, buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), buffer.count, buffer.count, 1, &length, 250)
+            if closed.load(ordering: .relaxed) { throw .closed }
+            if n == 1 { return Int(length) }
+            if n < 0 { throw errno == EBADF ? .closed : .system("read tun", errnoText()) }
         }
     }
 
+    public func readPackets(into batch: PacketBatch) throws(DataPlaneError) {
+        if let raw { return try readSegmenting(into: batch, raw: raw) }
+        let n = dp_read_batch(
+            fd, batch.storage.baseAddress!.assumingMemoryBound(to: UInt8.self), batch.bufferSize, batch.bufferSize,
+            Int32(batch.capacity), batch.lengths, 250)
+        if closed.load(ordering: .relaxed) { throw .closed }
+        if n < 0 { throw errno == EBADF ? .closed : .system("read tun", errnoText()) }
+        batch.count = Int(n)
+    }
+
     public func writePacket(_ packet: UnsafeRawBufferPointer) throws(DataPlaneError) {
+        if offload {
+            guard let base = packet.baseAddress else { return }
+            let rc = dp_write_vnet(fd, base.assumingMemoryBound(to: UInt8.self), packet.count)
+            if rc < 0 { throw .system("write tun", errnoText()) }
+            return
+        }
         let n = write(fd, packet.baseAddress, packet.count)
         if n < 0 { throw .system("write tun", errnoText()) }
     }
 
-    public func close() { Glibc.close(fd) }
+    /// With offload, consecutive segments of one TCP flow go to the kernel as one super-packet (GRO).
+    public func writePackets(_ batch: PacketBatch) throws(DataPlaneError) {
+        guard batch.count > 0 else { return }
+        guard let coalesced else {
+            for i in 0..<batch.count { try writePacket(batch.packet(i)) }
+            return
+        }
+        let rc = dp_write_batch_gro(
+            fd, batch.storage.baseAddress!.assumingMemoryBound(to: UInt8.self), batch.bufferSize, Int32(batch.count),
+            batch.lengths, coalesced.baseAddress!.assumingMemoryBound(to: UInt8.self))
+        if rc < 0 { throw .system("write tun", errnoText()) }
+    }
+
+    public func close() {
+        if closed.exchange(true, ordering: .relaxed) { return }
+        Glibc.close(fd)
+    }
 }
 
 /// UDP sockets bound to `address` on ports 500 and 4500.
@@ -108,6 +249,36 @@ public final class UDPSockets: DatagramTransport {
             if errno == EINTR { continue }
             throw errno == EBADF || errno == EINVAL ? .closed : .system("recvfrom", errnoText())
         }
+    }
+
+    public func receive(on localPort: UInt16, into batch: PacketBatch) throws(DataPlaneError) {
+        let fd = localPort == 500 ? fd500 : fd4500
+        while true {
+            let n = dp_recv_batch(
+                fd, batch.storage.baseAddress!.assumingMemoryBound(to: UInt8.self), batch.bufferSize, batch.bufferSize,
+                Int32(batch.capacity), batch.lengths, batch.addresses, batch.ports)
+            if n > 0 {
+                batch.count = Int(n)
+                return
+            }
+            // 0: every datagram of the batch was longer than a buffer (dropped); a shut-down socket also
+            // returns 0 datagrams, so that counts as closed once it repeats with nothing received.
+            if n == 0 {
+                var probe = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+                if poll(&probe, 1, 0) > 0 && probe.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { throw .closed }
+                continue
+            }
+            throw errno == EBADF || errno == EINVAL ? .closed : .system("recvmmsg", errnoText())
+        }
+    }
+
+    public func send(_ batch: PacketBatch, from localPort: UInt16, to remote: Endpoint) throws(DataPlaneError) {
+        guard batch.count > 0 else { return }
+        let fd = localPort == 500 ? fd500 : fd4500
+        let n = dp_send_batch(
+            fd, batch.storage.baseAddress!.assumingMemoryBound(to: UInt8.self), batch.bufferSize, Int32(batch.count),
+            batch.lengths, remote.address.rawValue, remote.port)
+        if n < 0 { throw .system("sendmmsg \(remote)", errnoText()) }
     }
 
     public func send(

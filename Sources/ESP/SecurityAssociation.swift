@@ -25,7 +25,7 @@ public final class SecurityAssociation: @unchecked Sendable {
     public private(set) var nextSequence: UInt64 = 1
 
     private let cipher: OpaquePointer
-    private let mac: OpaquePointer?
+    private let mac: UnsafeMutablePointer<esp_hmac_ctx>?
     private let salt: (UInt8, UInt8, UInt8, UInt8)
     /// 128 bytes of scratch (nonce, full MAC digest), allocated once.
     private let scratch: UnsafeMutableRawPointer
@@ -47,7 +47,7 @@ public final class SecurityAssociation: @unchecked Sendable {
             }
         }
         guard let made else { throw .cryptoUnavailable }
-        var madeMAC: OpaquePointer?
+        var madeMAC: UnsafeMutablePointer<esp_hmac_ctx>?
         if transform.integrity != .none {
             madeMAC = keys.integrity.withUnsafeBufferPointer { key in
                 esp_hmac_new(key.baseAddress, Int32(key.count), transform.integrity.digestSelector)

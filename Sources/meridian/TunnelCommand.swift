@@ -46,6 +46,26 @@ struct Tunnel: AsyncParsableCommand {
     var lifetime: Int = 3600
     @Option(name: .customLong("dpd"), help: "Seconds of silence before a liveness check (0 disables).")
     var dpd: Double = 10
+    @Option(
+        help: """
+            MTU of the TUN device (576-9000). The default, 1400, is strongSwan's kernel-libipsec default: a full \
+            inner packet plus ESP-in-UDP (up to 92 bytes) still fits a 1500-byte link without fragmenting.
+            """)
+    var mtu: Int = 1400
+    @Option(
+        help: """
+            With --initiate: seconds after an established IKE SA closed (dead peer, the peer deleted it or \
+            restarted) before starting a new one, and between attempts (0: never). Without --initiate the \
+            tunnel always accepts a new IKE_SA_INIT from the peer.
+            """)
+    var restart: Double = 5
+    @Flag(
+        inversion: .prefixedNo,
+        help: """
+            TCP segmentation offload on the TUN device: the kernel hands over TCP super-packets of up to 64 KB, \
+            which the tunnel cuts into segments itself (fewer system calls per byte).
+            """)
+    var offload = true
 
     struct Parsed {
         var configuration: IKEConfiguration
@@ -79,6 +99,10 @@ struct Tunnel: AsyncParsableCommand {
             throw ValidationError("--esp '\(esp)': \(error)")
         }
         guard !tun.isEmpty, tun.utf8.count < 16 else { throw ValidationError("--tun '\(tun)' must be 1 to 15 characters") }
+        guard restart >= 0 && restart.isFinite else {
+            throw ValidationError("--restart \(restart) must be 0 (never) or a number of seconds")
+        }
+        guard (576...9000).contains(mtu) else { throw ValidationError("--mtu \(mtu) is out of range; use 576 to 9000") }
         return IKEConfiguration(
             localAddress: localAddress, remoteAddress: remoteAddress,
             localID: Identification(localID ?? local), remoteID: Identification(remoteID ?? remote),
@@ -104,19 +128,20 @@ struct Tunnel: AsyncParsableCommand {
         let device: LinuxTUN
         let sockets: UDPSockets
         do {
-            device = try LinuxTUN(name: tun)
+            device = try LinuxTUN(name: tun, offload: offload)
             sockets = try UDPSockets(address: configuration.localAddress)
         } catch {
             throw ValidationError("cannot open the data plane: \(error)")
         }
-        try Self.ip(["link", "set", "dev", tun, "up"])
+        try Self.ip(["link", "set", "dev", tun, "mtu", "\(mtu)", "up"])
         for ts in configuration.remoteTrafficSelectors {
             guard let prefix = ts.prefix else { continue }
             try Self.ip(["route", "replace", "\(prefix)", "dev", tun])
             log("route \(prefix) dev \(tun)")
         }
         let endpoint = TunnelEndpoint(
-            configuration: configuration, isInitiator: initiate, device: device, transport: sockets, log: log)
+            configuration: configuration, isInitiator: initiate, device: device, transport: sockets,
+            restartDelay: restart > 0 ? restart : nil, log: log)
         log(
             "tunnel \(configuration.localAddress) <-> \(configuration.remoteAddress) \(localTS) === \(remoteTS) "
                 + "ike \(ike) esp \(esp)\(initiate ? ", initiating" : ", waiting for the peer")")

@@ -89,4 +89,28 @@ struct PrimitiveVectorTests {
         #expect(esp_hmac(ctx, data, data.count, &mac) == 1)
         #expect(hexString(mac.prefix(20)) == "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79")
     }
+
+    /// RFC 4231 §4.7 test case 6: a key longer than the hash's block (131 bytes) is hashed first.
+    @Test(arguments: [
+        (Int32(256), "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"),
+        (
+            Int32(512),
+            "80b24263c7c1a3ebb71493c1dd7be8b49b46d1f41b4aeec1121b013783f8f3526b56d037e05f2598bd0fd2215d6a1e5295e64f73f63f0aec8b915a985d786598"
+        ),
+    ])
+    func hmacLongKeyTestCase6(digest: Int32, expected: String) throws {
+        let key = [UInt8](repeating: 0xaa, count: 131)
+        let data = Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8)
+        let ctx = try #require(esp_hmac_new(key, Int32(key.count), digest))
+        defer { esp_hmac_free(ctx) }
+        var mac = [UInt8](repeating: 0, count: 64)
+        #expect(esp_hmac(ctx, data, data.count, &mac) == 1)
+        #expect(hexString(mac.prefix(expected.count / 2)) == expected)
+    }
+
+    /// A digest other than SHA-1 or SHA-2 (256, 384, 512) is refused, not guessed.
+    @Test func hmacUnknownDigestIsRefused() {
+        let key = [UInt8](repeating: 1, count: 16)
+        #expect(esp_hmac_new(key, 16, 224) == nil)
+    }
 }

@@ -74,7 +74,17 @@ struct Harness {
     }
 
     mutating func deliver(_ initial: [IKEAction], from side: Side) {
-        var queue: [(Side, [IKEAction])] = [(side, initial)]
+        deliver([(side, initial)])
+    }
+
+    /// Delivers both sides' actions, interleaved: each side's first requests reach the other before either
+    /// sees an answer (two requests crossing on the wire).
+    mutating func deliverCrossing(a fromA: [IKEAction], b fromB: [IKEAction]) {
+        deliver([(.a, fromA), (.b, fromB)])
+    }
+
+    mutating func deliver(_ initial: [(Side, [IKEAction])]) {
+        var queue = initial
         var steps = 0
         while !queue.isEmpty && steps < 100 {
             steps += 1
@@ -121,6 +131,14 @@ struct Harness {
     }
     func removed(_ side: Side) -> [UInt32] {
         (side == .a ? actionsA : actionsB).compactMap { if case .removeChildSA(let i, _) = $0 { i } else { nil } }
+    }
+    /// Child SAs installed and not removed since (by inbound SPI), in installation order.
+    func live(_ side: Side) -> [ChildSAKeys] {
+        let gone = Set(removed(side))
+        return installed(side).filter { !gone.contains($0.inboundSPI) }
+    }
+    func logs(_ side: Side) -> [String] {
+        (side == .a ? actionsA : actionsB).compactMap { if case .log(let t) = $0 { t } else { nil } }
     }
     func notifiesSent(_ side: Side) -> [NotifyType] {
         (side == .a ? actionsA : actionsB).compactMap { if case .notifySent(let n, _) = $0 { n } else { nil } }

@@ -27,6 +27,8 @@ ipsec_test() {
         "--a swift --b strongswan --b-remote-ts 10.99.0.0/24"
         "--a swift --b strongswan --lifetime 10"
         "--a swift --b strongswan --kill-b"
+        "--a strongswan --b swift --restart A:KILL"
+        "--a swift --b strongswan --restart B:TERM"
     )
     for line in "${scenarios[@]}"; do
         echo "==> ipsec interop: $line"

@@ -7,17 +7,21 @@
 # Usage: scripts/lab/ipsec-interop.sh --a swift|strongswan --b swift|strongswan [--ike P] [--esp P]
 #        [--psk-b KEY] (B gets another key: expect AUTHENTICATION_FAILED) [--b-remote-ts CIDR] (expect
 #        TS_UNACCEPTABLE) [--lifetime S] (short lifetimes; pings across rekeys) [--kill-b] (dead peer)
-#        [--iperf] [--meridian PATH]
-# A always initiates. Prints "PASS"/"FAIL" lines and exits non-zero on any failure.
+#        [--restart A:KILL|B:TERM ...] (stop that gateway with the signal, start it again: the tunnel must
+#        come back) [--iperf] [--meridian PATH]
+# A always initiates. Prints "PASS"/"FAIL" lines and exits non-zero on any failure. MERIDIAN_TUNNEL_ARGS adds
+# options to every `meridian tunnel` (e.g. --no-offload).
 set -uo pipefail
 
-A=swift B=strongswan IKE=default ESP=default PSK=lab-psk-1234 PSK_B="" B_REMOTE_TS="" LIFETIME="" KILL_B=0 IPERF=0
+A=swift B=strongswan IKE=default ESP=default PSK=lab-psk-1234 PSK_B="" B_REMOTE_TS="" LIFETIME="" KILL_B=0 IPERF=0 RESTART=""
 MERIDIAN=${MERIDIAN:-$(cd "$(dirname "$0")/../.." && pwd)/.build/debug/meridian}
 while [ $# -gt 0 ]; do
     case $1 in
         --a) A=$2; shift ;; --b) B=$2; shift ;; --ike) IKE=$2; shift ;; --esp) ESP=$2; shift ;;
         --psk-b) PSK_B=$2; shift ;; --b-remote-ts) B_REMOTE_TS=$2; shift ;; --lifetime) LIFETIME=$2; shift ;;
         --kill-b) KILL_B=1 ;; --iperf) IPERF=1 ;; --meridian) MERIDIAN=$2; shift ;;
+        --restart) RESTART=$2; shift
+            case $RESTART in [AB]:KILL|[AB]:TERM) ;; *) echo "--restart '$RESTART': expected A:KILL, A:TERM, B:KILL or B:TERM"; exit 2 ;; esac ;;
         *) echo "unknown option '$1'"; exit 2 ;;
     esac
     shift
@@ -83,6 +87,8 @@ start_swift() {   # site
     [ "$ESP" = default ] || args+=(--esp "$ESP")
     [ -n "$LIFETIME" ] && args+=(--lifetime "$LIFETIME" --dpd 2)
     [ "$s" = A ] && args+=(--initiate)
+    # shellcheck disable=SC2206
+    args+=(${MERIDIAN_TUNNEL_ARGS:-})
     ip netns exec "${NSP}site$s" "$MERIDIAN" tunnel --local "${WAN[$s]}" --remote "${WAN[$p]}" --psk "$psk" \
         --local-ts "${NET[$s]}" --remote-ts "$rts" --tun mer0 "${args[@]}" > "$WORK/site$s.log" 2>&1 &
     PIDS+=($!)
@@ -216,6 +222,30 @@ for _ in $(seq 50); do nsx lanB ss -ltn 2>/dev/null | grep -q ':5201 ' && break;
 line=$(nsx lanA iperf3 -c 172.16.0.10 -p 5201 -t "$([ $IPERF = 1 ] && echo 5 || echo 2)" -f m 2>&1 | grep -E 'receiver$' | tail -n1)
 if [ -n "$line" ]; then pass "TCP lanA -> lanB: $(echo "$line" | awk '{for (i=1;i<=NF;i++) if ($i=="Mbits/sec") print $(i-1), $i}')"
 else fail "TCP transfer through the tunnel"; fi
+
+if [ -n "$RESTART" ]; then
+    s=${RESTART%%:*} sig=${RESTART##*:}; p=$(peer_of "$s"); pv=PID_$s; old=${!pv}
+    lines=$(tr -d '\000' < "$WORK/site$p.log" | wc -l)
+    kill -"$sig" "$old"
+    for _ in $(seq 50); do kill -0 "$old" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$old" 2>/dev/null && { kill -9 "$old"; fail "site$s did not stop on SIG$sig"; }
+    wait "$old" 2>/dev/null
+    for i in "${!PIDS[@]}"; do [ "${PIDS[$i]}" = "$old" ] && unset "PIDS[$i]"; done
+    say "stopped site$s (${!s}) with SIG$sig; starting it again"
+    if [ "${!s}" = swift ]; then start_swift "$s"
+    else rm -f "$WORK/site$s/run/charon.pid" "$WORK/site$s/run/charon.vici"; start_strongswan "$s"; fi
+    if [ "$s" = A ] && [ "$A" = strongswan ]; then sw A --initiate --ike lab --child lan --timeout 15 > "$WORK/initiate.out" 2>&1; fi
+    ok=0
+    for _ in $(seq 450); do
+        if [ "${!p}" = swift ]; then tr -d '\000' < "$WORK/site$p.log" | tail -n +"$((lines + 1))" | grep -q -- "-> established" || { sleep 0.1; continue; }
+        else sw "$p" --list-sas 2>/dev/null | grep -q INSTALLED || { sleep 0.1; continue; }; fi
+        established "$s" && { ok=1; break; }
+        sleep 0.1
+    done
+    [ $ok = 1 ] && pass "tunnel re-established after site$s restarted" || fail "tunnel not re-established after site$s restarted"
+    [ "${!p}" = swift ] && say "site$p: $(tr -d '\000' < "$WORK/site$p.log" | tail -n +"$((lines + 1))" | grep -m1 -o 'new IKE_SA_INIT[^:]*\|starting a new one[^:]*' | head -n1)"
+    ping_check "ping after site$s restarted" 5 4
+fi
 
 if [ -n "$LIFETIME" ]; then
     say "pinging for $((LIFETIME * 2 + 6)) s across Child and IKE SA rekeys"

@@ -53,7 +53,22 @@ struct _ChildSA {
     var keys: ChildSAKeys
     var suite: ChildSuite
     var createdAt: Double
+    /// A rekey of this SA succeeded (ours or the peer's); it waits for its delete and is not rekeyed again.
+    var replaced = false
 }
+
+/// A rekey the peer started while ours of the same SA was outstanding (RFC 7296 §2.8.1): kept until our own
+/// exchange ends, when the lowest of the four nonces decides which of the two new SAs is redundant.
+struct _RekeyCollision<SA: Sendable>: Sendable {
+    /// The SA the peer's exchange created.
+    var created: SA
+    /// The lower of the two nonces of the peer's exchange.
+    var lowestNonce: [UInt8]
+}
+
+/// The lower of two nonces, compared as unsigned big-endian byte strings (a shorter prefix is lower), as
+/// strongSwan compares them.
+func lowerNonce(_ x: [UInt8], _ y: [UInt8]) -> [UInt8] { x.lexicographicallyPrecedes(y) ? x : y }
 
 /// What an outstanding request is for, so its response can be interpreted.
 enum _Pending {
@@ -100,6 +115,12 @@ public struct IKESAStateMachine: Sendable {
     var retiring: _IKESAContext?
     var children: [_ChildSA] = []
     var outstanding: _Outstanding?
+    /// Peer-started Child SA rekeys that collided with ours, keyed by the old SA's inbound SPI.
+    var childCollisions: [UInt32: _RekeyCollision<UInt32>] = [:]
+    /// A peer-started IKE SA rekey that collided with ours (the new IKE SA it made, not yet in use).
+    var ikeCollision: _RekeyCollision<_IKESAContext>?
+    /// A redundant IKE SA from a rekey collision: kept only to answer (or send) its Delete.
+    var redundantIKE: _IKESAContext?
     var localPort: UInt16 = 500
     var remote: Endpoint
     var lastHeardFrom: Double = 0
@@ -211,7 +232,7 @@ public struct IKESAStateMachine: Sendable {
         if state == .established && outstanding == nil {
             if now >= ikeRekeyAt {
                 actions += rekeyIKESA(now: now, using: &rng)
-            } else if let old = children.first(where: { now >= childRekeyAt($0) }) {
+            } else if let old = children.first(where: { !$0.replaced && now >= childRekeyAt($0) }) {
                 actions += rekeyChildSA(inboundSPI: old.keys.inboundSPI, now: now, using: &rng)
             } else if let dpd = configuration.dpdInterval, now - lastHeardFrom >= dpd {
                 actions += sendLivenessCheck(now: now, using: &rng)
@@ -303,6 +324,15 @@ public struct IKESAStateMachine: Sendable {
         guard let h = IKEHeader(message[...]) else { return false }
         return h.exchangeType == ExchangeType.ikeSAInit.rawValue && !h.isResponse && h.responderSPI == 0
     }
+
+    /// The initiator's SPI in an IKE message's header, or nil if the header is not there.
+    public static func initiatorSPI(of message: [UInt8]) -> UInt64? {
+        IKEHeader(message[...])?.initiatorSPI
+    }
+
+    /// Drops the IKE SA and its Child SAs here without telling the peer: for an owner that replaces this machine
+    /// by a new one the peer authenticated (the peer restarted and no longer has this SA).
+    public mutating func abandon(reason: String) -> [IKEAction] { close(reason: reason) }
 
     // MARK: - IKE_SA_INIT
 
@@ -661,6 +691,10 @@ public struct IKESAStateMachine: Sendable {
         } else if let c = retiring, c.spiI == header.initiatorSPI, c.spiR == header.responderSPI {
             ctx = c
             onRetiring = true
+        } else if let c = redundantIKE, c.spiI == header.initiatorSPI, c.spiR == header.responderSPI {
+            return handleRedundant(bytes, header: header, context: c, rng: &rng)
+        } else if let c = ikeCollision?.created, c.spiI == header.initiatorSPI, c.spiR == header.responderSPI {
+            return handleRedundant(bytes, header: header, context: c, rng: &rng)
         } else {
             return [.log("message for unknown IKE SPIs dropped")]
         }
@@ -776,6 +810,16 @@ public struct IKESAStateMachine: Sendable {
             if onRetiring && p.deletes.contains(where: { $0.protocolID == SecurityProtocol.ike.rawValue }) {
                 retiring = nil
             }
+            if closeAfter, let collision = ikeCollision {
+                // The peer finished its rekey of a collision first and deletes the old IKE SA: its new one takes
+                // over, and our own rekey request on the old SA is void.
+                ikeCollision = nil
+                current = collision.created
+                retiring = nil
+                outstanding = nil
+                establishedAt = now
+                return actions + [.log("IKE SA rekey collision: the peer deleted the old IKE SA; its new one stands")]
+            }
             if closeAfter { actions += close(reason: "peer deleted the IKE SA") }
             return actions
         case .createChildSA:
@@ -826,8 +870,10 @@ public struct IKESAStateMachine: Sendable {
                 return [.log("peer wants \(g) for PFS; retrying")]
                     + retryChildRekey(oldSPI: oldSPI, group: g, now: now, rng: &rng)
             }
+            let collision = childCollisions.removeValue(forKey: oldSPI)
             if let e = p.notifyList.first(where: { $0.type.isError }) {
-                return [.log("Child SA rekey failed: \(e.type)")]
+                // In a collision the peer may have finished its own rekey first and refuse ours; its SA stays.
+                return [.log("Child SA rekey failed: \(e.type)\(collision == nil ? "" : " (the peer's rekey of it stands)")")]
             }
             guard let sa = p.securityAssociation, sa.count == 1, let offer = sa[0].childProposal,
                 let outSPI = sa[0].espSPI,
@@ -858,8 +904,32 @@ public struct IKESAStateMachine: Sendable {
                 localTS: tsi,
                 remoteTS: tsr
             )
+            if let collision, lowerNonce(nonce, peerNonce).lexicographicallyPrecedes(collision.lowestNonce) {
+                // RFC 7296 §2.8.1: the SA made with the lowest of the four nonces is redundant and is deleted by
+                // the end that created it, here us. The peer's new SA stays; the peer deletes the old one.
+                return [
+                    .log(
+                        "Child SA rekey collision on \(hex32(oldSPI)) lost (lowest nonce ours): deleting our redundant "
+                            + "\(hex32(newSPI)), keeping the peer's \(hex32(collision.created))")
+                ]
+                    + sendRequest(
+                        .informational,
+                        payloads: [
+                            .delete(DeleteRepr(protocolID: SecurityProtocol.esp.rawValue, spiSize: 4, spis: [be32(newSPI)]))
+                        ],
+                        pending: .deleteChild(inboundSPI: newSPI),
+                        now: now,
+                        rng: &rng
+                    )
+            }
             children.append(_ChildSA(keys: keys, suite: suite, createdAt: now))
             var actions: [IKEAction] = [.installChildSA(keys), .log("Child SA rekeyed: \(keys)")]
+            if let collision {
+                actions.append(
+                    .log(
+                        "Child SA rekey collision on \(hex32(oldSPI)) won: keeping \(hex32(newSPI)); the peer deletes "
+                            + "its redundant \(hex32(collision.created))"))
+            }
             // Delete the old Child SA (RFC 7296 §2.8).
             actions += sendRequest(
                 .informational,
@@ -884,6 +954,14 @@ public struct IKESAStateMachine: Sendable {
                     + retryIKERekey(group: g, now: now, rng: &rng)
             }
             if let e = p.notifyList.first(where: { $0.type.isError }) {
+                if let collision = ikeCollision {
+                    // The peer finished its rekey first and refused ours: its new IKE SA is the one.
+                    ikeCollision = nil
+                    retiring = current
+                    current = collision.created
+                    establishedAt = now
+                    return [.log("IKE SA rekey collision: the peer refused ours (\(e.type)); its new IKE SA stands")]
+                }
                 return [.log("IKE SA rekey failed: \(e.type)")]
             }
             guard let old = current, let sa = p.securityAssociation, sa.count == 1, sa[0].spi.count == 8,
@@ -893,8 +971,7 @@ public struct IKESAStateMachine: Sendable {
                 let shared = try? ke.sharedSecret(with: data)
             else { return [.log("IKE SA rekey response unusable")] }
             let peerSPI = sa[0].spi.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-            retiring = old
-            current = old.rekeyed(
+            let made = old.rekeyed(
                 suite: suite,
                 sharedSecret: shared,
                 nonceI: nonce,
@@ -903,6 +980,22 @@ public struct IKESAStateMachine: Sendable {
                 spiR: peerSPI,
                 weAreInitiator: true
             )
+            if let collision = ikeCollision {
+                ikeCollision = nil
+                if lowerNonce(nonce, peerNonce).lexicographicallyPrecedes(collision.lowestNonce) {
+                    // RFC 7296 §2.8.1: ours holds the lowest nonce, so it is redundant and we delete it; the
+                    // peer's new IKE SA inherits the Child SAs, and the peer deletes the old one.
+                    retiring = old
+                    current = collision.created
+                    establishedAt = now
+                    return [.log("IKE SA rekey collision lost (lowest nonce ours): deleting our redundant IKE SA")]
+                        + deleteRedundantIKESA(made, rng: &rng)
+                }
+                // We won: the peer deletes the IKE SA it made; we keep it only to answer that Delete.
+                redundantIKE = collision.created
+            }
+            retiring = old
+            current = made
             establishedAt = now
             // Delete the old IKE SA on the old SA (RFC 7296 §1.3.2).
             var actions: [IKEAction] = [.log("IKE SA rekeyed: \(suite), SPIs \(hex64(newSPI))_i \(hex64(peerSPI))_r")]
@@ -1156,6 +1249,15 @@ public struct IKESAStateMachine: Sendable {
                 remoteTS: tsi
             )
             children.append(_ChildSA(keys: keys, suite: suite, createdAt: now))
+            var collision: [IKEAction] = []
+            if let old = oldChild, let i = children.firstIndex(where: { $0.keys.inboundSPI == old.keys.inboundSPI }) {
+                // The peer deletes the old SA once its rekey is done; we do not rekey it meanwhile.
+                children[i].replaced = true
+                if case .rekeyChild(let ours, _, _, _)? = outstanding?.pending, ours == old.keys.inboundSPI {
+                    childCollisions[ours] = _RekeyCollision(created: inSPI, lowestNonce: lowerNonce(peerNonce, nonce))
+                    collision = [.log("Child SA rekey collision on \(hex32(ours)): both ends rekey it (RFC 7296 §2.8.1)")]
+                }
+            }
             let reply: [Payload] =
                 [
                     .securityAssociation([
@@ -1165,7 +1267,7 @@ public struct IKESAStateMachine: Sendable {
                 + kePayload + [.trafficSelectorInitiator(tsi), .trafficSelectorResponder(tsr)]
             let what = oldChild.map { "rekeyed Child SA \(hex32($0.keys.inboundSPI))" } ?? "new Child SA"
             return respond(.createChildSA, messageID: messageID, payloads: reply, retiring: false, rng: &rng)
-                + [.installChildSA(keys), .log("\(what): \(keys)")]
+                + [.installChildSA(keys), .log("\(what): \(keys)")] + collision
         }
     }
 
@@ -1219,9 +1321,7 @@ public struct IKESAStateMachine: Sendable {
             .keyExchange(group: suite.group.rawValue, data: ke.publicValue),
         ]
         let actions = respond(.createChildSA, messageID: messageID, payloads: reply, retiring: false, rng: &rng)
-        // The old SA stays until the peer deletes it; responses to its retransmissions come from `retiring`.
-        retiring = current
-        current = old.rekeyed(
+        let made = old.rekeyed(
             suite: suite,
             sharedSecret: shared,
             nonceI: peerNonce,
@@ -1230,6 +1330,17 @@ public struct IKESAStateMachine: Sendable {
             spiR: mySPI,
             weAreInitiator: false
         )
+        if case .rekeyIKE? = outstanding?.pending {
+            // Both ends rekey the IKE SA at once (RFC 7296 §2.8.1): the old SA stays in use until our own exchange
+            // ends and the nonces decide which new SA survives.
+            ikeCollision = _RekeyCollision(created: made, lowestNonce: lowerNonce(peerNonce, nonce))
+            return actions + [
+                .log("IKE SA rekey collision: the peer rekeys too (SPIs \(hex64(peerSPI))_i \(hex64(mySPI))_r)")
+            ]
+        }
+        // The old SA stays until the peer deletes it; responses to its retransmissions come from `retiring`.
+        retiring = current
+        current = made
         establishedAt = now
         return actions + [.log("IKE SA rekeyed by peer: \(suite), SPIs \(hex64(peerSPI))_i \(hex64(mySPI))_r")]
     }
@@ -1385,6 +1496,72 @@ public struct IKESAStateMachine: Sendable {
         return [.send(OutgoingDatagram(message: bytes, localPort: localPort, remote: remote))]
     }
 
+    /// Sends INFORMATIONAL Delete(IKE) on a redundant IKE SA from a rekey collision, once, without waiting for the
+    /// answer (the SA is dropped either way); the answer is recognised and discarded by ``handleRedundant``.
+    mutating func deleteRedundantIKESA(_ made: _IKESAContext, rng: inout some RandomNumberGenerator) -> [IKEAction] {
+        var ctx = made
+        let header = IKEHeader(
+            initiatorSPI: ctx.spiI,
+            responderSPI: ctx.spiR,
+            exchangeType: ExchangeType.informational.rawValue,
+            flags: ctx.weAreInitiator ? 0x08 : 0,
+            messageID: ctx.nextRequestID
+        )
+        let payloads: [Payload] = [.delete(DeleteRepr(protocolID: SecurityProtocol.ike.rawValue, spiSize: 0, spis: []))]
+        guard
+            let bytes = try? IKEMessage(header: header, payloads: payloads, isEncrypted: true).encode(
+                protection: ctx.sendProtection,
+                using: &rng
+            )
+        else { return [.log("could not encrypt the Delete of the redundant IKE SA")] }
+        ctx.nextRequestID &+= 1
+        redundantIKE = ctx
+        return [.send(OutgoingDatagram(message: bytes, localPort: localPort, remote: remote))]
+    }
+
+    /// A message on the redundant IKE SA of a rekey collision, or on the one the peer made while the collision is
+    /// open: a Delete(IKE) request is answered and the SA forgotten (the peer lost); the answer to our own Delete
+    /// ends it too. Anything else is dropped.
+    mutating func handleRedundant(
+        _ bytes: [UInt8],
+        header: IKEHeader,
+        context: _IKESAContext,
+        rng: inout some RandomNumberGenerator
+    ) -> [IKEAction] {
+        guard let message = try? IKEMessage.decode(bytes, protection: context.receiveProtection), message.isEncrypted
+        else { return [.log("message on a redundant IKE SA dropped: does not decrypt")] }
+        let isDelete =
+            header.exchangeType == ExchangeType.informational.rawValue
+            && message.payloads.deletes.contains(where: { $0.protocolID == SecurityProtocol.ike.rawValue })
+        if header.isResponse {
+            redundantIKE = nil
+            return [.log("redundant IKE SA \(hex64(context.spiI))_i deleted")]
+        }
+        guard isDelete else { return [.log("request \(header.messageID) on a redundant IKE SA dropped")] }
+        let h = IKEHeader(
+            initiatorSPI: context.spiI,
+            responderSPI: context.spiR,
+            exchangeType: ExchangeType.informational.rawValue,
+            flags: (context.weAreInitiator ? 0x08 : 0) | 0x20,
+            messageID: header.messageID
+        )
+        if ikeCollision?.created.spiI == context.spiI && ikeCollision?.created.spiR == context.spiR {
+            ikeCollision = nil  // the peer lost the collision before our own exchange ended
+        } else {
+            redundantIKE = nil
+        }
+        guard
+            let reply = try? IKEMessage(header: h, payloads: [], isEncrypted: true).encode(
+                protection: context.sendProtection,
+                using: &rng
+            )
+        else { return [.log("could not encrypt the answer on the redundant IKE SA")] }
+        return [
+            .send(OutgoingDatagram(message: reply, localPort: localPort, remote: remote)),
+            .log("peer deleted the redundant IKE SA \(hex64(context.spiI))_i of a rekey collision"),
+        ]
+    }
+
     /// Answers a request with one error notification (RFC 7296 §2.21) and records that it was sent.
     mutating func respondWithError(
         _ notify: NotifyRepr,
@@ -1454,7 +1631,7 @@ public struct IKESAStateMachine: Sendable {
         }
         if state == .established && outstanding == nil {
             times.append(ikeRekeyAt)
-            times += children.map(childRekeyAt)
+            times += children.filter { !$0.replaced }.map(childRekeyAt)
             if let dpd = configuration.dpdInterval { times.append(lastHeardFrom + dpd) }
         }
         return times.min()
