@@ -10,7 +10,7 @@ extension CloudState {
     }
 
     public func attachments(of cenId: String) -> [CENAttachment] {
-        ordered(cenAttachments).filter { $0.cenId == cenId }
+        ordered(cenAttachments.filter { $0.value.cenId == cenId })
     }
 
     /// Creates a CEN instance; overlapping routing is always on (`ProtectionLevel=REDUCED`, reference §8.3).

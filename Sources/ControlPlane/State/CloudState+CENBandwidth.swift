@@ -16,7 +16,7 @@ extension CloudState {
     }
 
     public func bandwidthPackages(of cenId: String) -> [CENBandwidthPackage] {
-        ordered(cenBandwidthPackages).filter { $0.cenId == cenId }
+        ordered(cenBandwidthPackages.filter { $0.value.cenId == cenId })
     }
 
     public func bandwidthLimits(of cenId: String) -> [CENInterRegionBandwidthLimit] {

@@ -39,15 +39,15 @@ extension CloudState {
     }
 
     public func securityGroups(in vpcId: String) -> [ECSSecurityGroup] {
-        ordered(securityGroups).filter { $0.vpcId == vpcId }
+        ordered(securityGroups.filter { $0.value.vpcId == vpcId })
     }
 
     public func instances(inVSwitch vSwitchId: String) -> [ECSInstance] {
-        ordered(instances).filter { $0.vSwitchId == vSwitchId }
+        ordered(instances.filter { $0.value.vSwitchId == vSwitchId })
     }
 
     public func instances(inGroup groupId: String) -> [ECSInstance] {
-        ordered(instances).filter { $0.securityGroupIds.contains(groupId) }
+        ordered(instances.filter { $0.value.securityGroupIds.contains(groupId) })
     }
 
     /// Addresses of `vSwitch` still free for instances: the usable ones (reference §4: the first and the

@@ -45,12 +45,12 @@ extension CloudState {
     }
 
     public func routerInterfaces(on routerId: String) -> [RouterInterface] {
-        ordered(routerInterfaces).filter { $0.routerId == routerId }
+        ordered(routerInterfaces.filter { $0.value.routerId == routerId })
     }
 
     /// Custom routes (VPC or VBR tables) whose next hop is the interface.
     public func routes(via interfaceId: String) -> [RouteEntry] {
-        ordered(routeEntries).filter { $0.nextHopType == "RouterInterface" && $0.nextHopId == interfaceId }
+        ordered(routeEntries.filter { $0.value.nextHopType == "RouterInterface" && $0.value.nextHopId == interfaceId })
     }
 
     // MARK: Router interfaces

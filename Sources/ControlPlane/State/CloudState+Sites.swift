@@ -116,7 +116,7 @@ extension CloudState {
                 "The specified GatewayIpAddress '\(gatewayIP)' lies in the site's own CIDR block \(block); the public IP must be outside the office networks."
             )
         }
-        if let other = ordered(sites).first(where: { $0.gatewayIpAddress == gatewayIP }) {
+        if let other = ordered(sites.filter { $0.value.gatewayIpAddress == gatewayIP }).first {
             throw .invalid(
                 "InvalidGatewayIpAddress.AlreadyExist",
                 "The GatewayIpAddress '\(gatewayIP)' is already the gateway IP of site '\(other.id)' (\(other.name))."
@@ -128,7 +128,7 @@ extension CloudState {
                 "The specified GatewayIpAddress '\(gatewayIP)' lies inside site '\(other.id)' (\(other.name))'s networks."
             )
         }
-        if let gateway = ordered(vpnGateways).first(where: { $0.internetIp == gatewayIP }) {
+        if let gateway = ordered(vpnGateways.filter { $0.value.internetIp == gatewayIP }).first {
             throw .invalid(
                 "InvalidGatewayIpAddress.Conflict",
                 "The GatewayIpAddress '\(gatewayIP)' is the public IP of VPN gateway '\(gateway.id)'; a site's device needs its own address."

@@ -107,7 +107,7 @@ extension CloudState {
     /// Deletes an empty VPC.
     public mutating func deleteVPC(_ id: String, region: String) throws(ControlPlaneError) {
         let vpc = try vpc(id, region: region)
-        if let instance = ordered(instances).first(where: { $0.vpcId == id }) {
+        if let instance = ordered(instances.filter { $0.value.vpcId == id }).first {
             throw .invalid(
                 "DependencyViolation.Instance",
                 "The VPC '\(id)' still has instance '\(instance.id)'; delete it first (DeleteInstance)."
@@ -137,7 +137,7 @@ extension CloudState {
                 "The VPC '\(id)' is attached to CEN '\(attachment.cenId)'; detach it first (DetachCenChildInstance)."
             )
         }
-        if let gateway = ordered(vpnGateways).first(where: { $0.vpcId == id }) {
+        if let gateway = ordered(vpnGateways.filter { $0.value.vpcId == id }).first {
             throw .invalid(
                 "DependencyViolation.VpnGateway",
                 "The VPC '\(id)' still has VPN gateway '\(gateway.id)'; delete it first."
@@ -251,7 +251,7 @@ extension CloudState {
 
     public mutating func deleteVSwitch(_ id: String, region: String?) throws(ControlPlaneError) {
         let vSwitch = try vSwitch(id, region: region)
-        if let gateway = ordered(vpnGateways).first(where: { $0.vSwitchId == id }) {
+        if let gateway = ordered(vpnGateways.filter { $0.value.vSwitchId == id }).first {
             throw .invalid(
                 "DependencyViolation.VpnGateway",
                 "The vSwitch '\(id)' is used by VPN gateway '\(gateway.id)'; delete the gateway first."

@@ -157,19 +157,19 @@ extension CloudState {
                     "The VPN gateway '\(id)' is a subscription (InstanceChargeType PREPAY) gateway and cannot be released before its term ends; only pay-as-you-go (POSTPAY) gateways can be deleted."
             )
         }
-        if let connection = ordered(vpnConnections).first(where: { $0.vpnGatewayId == id }) {
+        if let connection = ordered(vpnConnections.filter { $0.value.vpnGatewayId == id }).first {
             throw .invalid(
                 "DependencyViolation.VpnConnection",
                 "The VPN gateway '\(id)' still has IPsec connection '\(connection.id)'; delete it first."
             )
         }
-        if let route = ordered(vpnRouteEntries).first(where: { $0.vpnGatewayId == id }) {
+        if let route = ordered(vpnRouteEntries.filter { $0.value.vpnGatewayId == id }).first {
             throw .invalid(
                 "DependencyViolation.VpnRouteEntry",
                 "The VPN gateway '\(id)' still has route \(route.routeDest) via '\(route.nextHop)'; delete it first."
             )
         }
-        if let route = ordered(routeEntries).first(where: { $0.nextHopId == id }) {
+        if let route = ordered(routeEntries.filter { $0.value.nextHopId == id }).first {
             throw .invalid(
                 "DependencyViolation.RouteEntry",
                 "The VPN gateway '\(id)' is the next hop of route entry \(route.destination) ('\(route.id)'); delete it first."
@@ -226,7 +226,8 @@ extension CloudState {
                 "The specified IpAddress '\(address)' lies in \(range), which cannot be a customer gateway's public address."
             )
         }
-        if let other = ordered(customerGateways).first(where: {
+        // At most one gateway of a region has an address, so any order finds the same one.
+        if let other = customerGateways.values.first(where: {
             $0.regionId == request.regionId && $0.ipAddress == address
         }) {
             throw .invalid(
@@ -265,7 +266,7 @@ extension CloudState {
 
     public mutating func deleteCustomerGateway(_ id: String, region: String) throws(ControlPlaneError) {
         let gateway = try customerGateway(id, region: region)
-        if let connection = ordered(vpnConnections).first(where: { $0.customerGatewayId == id }) {
+        if let connection = ordered(vpnConnections.filter { $0.value.customerGatewayId == id }).first {
             throw .invalid(
                 "DependencyViolation.VpnConnection",
                 "The customer gateway '\(id)' is used by IPsec connection '\(connection.id)'; delete it first."
@@ -464,7 +465,7 @@ extension CloudState {
             ),
             ipsecLifetime: ipsec.IpsecLifetime ?? 86400
         )
-        let existing = ordered(vpnConnections).filter { $0.vpnGatewayId == gateway.id }
+        let existing = ordered(vpnConnections.filter { $0.value.vpnGatewayId == gateway.id })
         if let same = existing.first(where: { $0.customerGatewayId == customer.id }) {
             throw .invalid(
                 "InvalidVpnConnection.AlreadyExists",
@@ -501,7 +502,7 @@ extension CloudState {
 
     public mutating func deleteVPNConnection(_ id: String, region: String) throws(ControlPlaneError) {
         let connection = try vpnConnection(id, region: region)
-        if let route = ordered(vpnRouteEntries).first(where: { $0.nextHop == id }) {
+        if let route = ordered(vpnRouteEntries.filter { $0.value.nextHop == id }).first {
             throw .invalid(
                 "DependencyViolation.VpnRouteEntry",
                 "The IPsec connection '\(id)' is the next hop of VPN route \(route.routeDest) on gateway '\(route.vpnGatewayId)'; delete that route first."

@@ -52,15 +52,18 @@ public struct CloudState: Sendable, Hashable, Codable {
 
     /// `values` sorted by creation order.
     ///
-    /// - Complexity: O(n log n), sorting (order, id) pairs only: the values, which may be large structures,
-    ///   are not moved while sorting.
+    /// - Complexity: O(n log n), sorting integer positions: neither the values, which may be large structures,
+    ///   nor their ids are moved while sorting.
     public func ordered<T>(_ values: [String: T]) -> [T] {
-        var keys: [(order: Int, id: String)] = []
-        keys.reserveCapacity(values.count)
-        for id in values.keys { keys.append((order[id] ?? 0, id)) }
+        // A dictionary lists its keys and its values in the same order. Only integer positions move while
+        // sorting, and the comparison touches no generic value.
+        let ids = Array(values.keys)
+        let orders = ids.map { order[$0] ?? 0 }
+        var positions = Array(ids.indices)
         // Ties (replicas number their creations independently) are broken by id, the same on every replica.
-        keys.sort { $0.order != $1.order ? $0.order < $1.order : $0.id < $1.id }
-        return keys.map { values[$0.id]! }
+        positions.sort { orders[$0] != orders[$1] ? orders[$0] < orders[$1] : ids[$0] < ids[$1] }
+        let items = Array(values.values)
+        return positions.map { items[$0] }
     }
 
     /// Every id in use, to keep generated ids unique.
