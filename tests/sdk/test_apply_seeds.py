@@ -50,3 +50,27 @@ def test_applied_example_answers_every_pair_as_its_file_does(start_server, path)
             assert answer["Source"]["Name"] == pair["source"]["name"]
             assert answer["Destination"]["Name"] == pair["destination"]["name"]
     assert differences == [], "\n".join(differences)
+
+
+# Variants that are not reachable everywhere, so that failing outcomes are compared too: seed 000 with its router
+# interface pair deactivated, and seed 004 with one office's device loaded with a wrong pre-shared key.
+VARIANTS = {
+    "seed-000-ri-inactive": ("seed-000-express-connect.yaml",
+                             "opposite: VPC2 to VPC1, spec: Large.1}",
+                             "opposite: VPC2 to VPC1, spec: Large.1, status: Inactive}"),
+    "seed-004-wrong-psk": ("seed-004-vpn-hub.yaml",
+                           "{peer: VPN Gateway, psk: ningbo-key,",
+                           "{peer: VPN Gateway, psk: not-the-ningbo-key,"),
+}
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_applied_variant_fails_where_its_file_fails(start_server, tmp_path, variant):
+    name, old, new = VARIANTS[variant]
+    text = (ROOT / "examples" / name).read_text()
+    assert text.count(old) == 1
+    path = tmp_path / f"{variant}.yaml"
+    path.write_text(text.replace(old, new))
+    local = matrix(path)
+    assert local["unreachable"] > 0 and local["reachable"] > 0
+    test_applied_example_answers_every_pair_as_its_file_does(start_server, path)
