@@ -122,7 +122,7 @@ struct ApplyPlan {
     /// The server's id for a file identifier that an earlier step created.
     private func id(_ fileID: String) throws -> String {
         guard let id = ids[fileID] else {
-            throw CLIError("'\(name(fileID))' was not created (it is of a kind the server does not serve yet)")
+            throw CLIError("'\(name(fileID))' was not created (apply does not create its kind; see the list of what it did not create)")
         }
         return id
     }
