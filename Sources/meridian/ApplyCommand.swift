@@ -10,12 +10,15 @@ struct ApplyCommand: AsyncParsableCommand {
         commandName: "apply",
         abstract: "Create a topology file's resources on a running server (meridian serve) through its API.",
         discussion: """
-            Creates VPCs, vSwitches, VPN gateways, customer gateways, IPsec connections, VPN routes, VPC route \
-            entries to VPN gateways, sites with their routes and IPsec configurations, and CENs with their VPC \
-            attachments and published routes, in dependency \
-            order, with signed requests (signature V2), and prints the id the server gave each name. The first \
-            API error stops it with the resource's name and the error code (what was created stays). Resource \
-            kinds the API does not serve yet are listed, by name, as not supported (exit status 1).
+            Creates VPCs, vSwitches, security groups with their rules, instances, router interfaces between VPCs \
+            (both ends, each other's opposite, connected), customer gateways, VPN gateways, IPsec connections, VPN \
+            routes, VPC route entries to VPN gateways and router interfaces, sites with their routes and IPsec \
+            configurations, CEN bandwidth packages, and CENs with their VPC attachments, associated packages, \
+            inter-region bandwidth and published routes, in dependency order, with signed requests (signature V2), \
+            and prints the id the server gave each name. The first API error stops it with the resource's name and \
+            the error code (what was created stays). What apply cannot create (VBRs, which need a physical \
+            connection the file does not name, and what hangs on them; routes to instances or HaVips) is listed, \
+            by name, as not created (exit status 1).
             """
     )
 
@@ -44,7 +47,7 @@ struct ApplyCommand: AsyncParsableCommand {
         _ = report
         if !unsupported.isEmpty {
             let text =
-                "not supported by the server yet (not created):\n"
+                "not created by apply (not supported yet):\n"
                 + unsupported.map { "  \($0)" }.joined(separator: "\n") + "\n"
             FileHandle.standardError.write(Data(text.utf8))
             throw ExitCode(1)
@@ -60,30 +63,27 @@ struct ApplyPlan {
     private(set) var ids: [String: String] = [:]
     /// VPC file identifier → the server's route table id.
     private(set) var routeTables: [String: String] = [:]
+    /// VPC file identifier → the server's vRouter id.
+    private(set) var vRouters: [String: String] = [:]
 
     init(document: TopologyDocument) {
         self.document = document
     }
 
-    /// The resources the server's API cannot create yet, as "kind 'name'".
+    /// The resources `apply` cannot create through the server's API, as "kind 'name'": VBRs (the file does not
+    /// name the physical connection `CreateVirtualBorderRouter` needs), what hangs on them, and VPC routes to next
+    /// hops of kinds the server has no resources of (instances, HaVips).
     func unsupported() -> [String] {
         var out: [String] = []
-        func add<Key: Comparable, Value>(_ kind: String, _ values: [Key: Value], _ name: (Value) -> String) {
-            for key in values.keys.sorted() { out.append("\(kind) '\(name(values[key]!))'") }
+        for vbr in sorted(topology.vbrs) { out.append("VBR '\(vbr.name)'") }
+        for ri in sorted(topology.routerInterfaces) where !isVPCInterface(ri) {
+            out.append("router interface '\(ri.name)' (of a VBR)")
         }
-        add("router interface", topology.routerInterfaces) { $0.name }
-        add("VBR", topology.vbrs) { $0.name }
-        add("CEN bandwidth package", topology.cenBandwidthPackages) { $0.name }
-        add("security group", topology.securityGroups) { $0.name }
-        add("instance", topology.instances) { $0.name }
         for vpc in sorted(topology.vpcs) {
-            for route in vpc.routes {
-                guard case .vpnGateway = route.nextHop else {
-                    out.append(
-                        "route entry \(route.destination) of VPC '\(vpc.name)' (next hop \(route.nextHop.typeName) '\(document.name(of: route.nextHop.idText))')"
-                    )
-                    continue
-                }
+            for route in vpc.routes where !isServedRoute(route) {
+                out.append(
+                    "route entry \(route.destination) of VPC '\(vpc.name)' (next hop \(route.nextHop.typeName) '\(document.name(of: route.nextHop.idText))')"
+                )
             }
         }
         for cen in sorted(topology.cens) {
@@ -96,6 +96,23 @@ struct ApplyPlan {
         return out
     }
 
+    /// A router interface between two VPCs (its own and its opposite's routers are VPCs).
+    private func isVPCInterface(_ ri: RouterInterface) -> Bool {
+        guard case .vpc = ri.router else { return false }
+        guard let opposite = ri.oppositeInterface else { return true }
+        guard let other = topology.routerInterfaces[opposite], case .vpc = other.router else { return false }
+        return true
+    }
+
+    /// A VPC route `apply` creates: to a VPN gateway, or to a router interface between VPCs.
+    private func isServedRoute(_ route: RouteEntry) -> Bool {
+        switch route.nextHop {
+        case .vpnGateway: return true
+        case .routerInterface(let id): return topology.routerInterfaces[id].map { isVPCInterface($0) } ?? false
+        default: return false
+        }
+    }
+
     private func sorted<Key: Comparable & Hashable, Value>(_ values: [Key: Value]) -> [Value] {
         values.keys.sorted().map { values[$0]! }
     }
@@ -105,7 +122,7 @@ struct ApplyPlan {
     /// The server's id for a file identifier that an earlier step created.
     private func id(_ fileID: String) throws -> String {
         guard let id = ids[fileID] else {
-            throw CLIError("'\(name(fileID))' was not created (it is of a kind the server does not serve yet)")
+            throw CLIError("'\(name(fileID))' was not created (apply does not create its kind; see the list of what it did not create)")
         }
         return id
     }
@@ -141,6 +158,7 @@ struct ApplyPlan {
             )
             ids[vpc.id.rawValue] = try APIClient.field(answer, "VpcId", of: "CreateVpc")
             routeTables[vpc.id.rawValue] = try APIClient.field(answer, "RouteTableId", of: "CreateVpc")
+            vRouters[vpc.id.rawValue] = try APIClient.field(answer, "VRouterId", of: "CreateVpc")
             print("\(what): \(ids[vpc.id.rawValue]!)")
         }
         for vSwitch in sorted(topology.vSwitches) {
@@ -159,6 +177,8 @@ struct ApplyPlan {
             ids[vSwitch.id.rawValue] = try APIClient.field(answer, "VSwitchId", of: "CreateVSwitch")
             print("\(what): \(ids[vSwitch.id.rawValue]!)")
         }
+        try await applyECS(using: client, print: print)
+        try await applyRouterInterfaces(using: client, print: print)
         for gateway in sorted(topology.customerGateways) {
             let what = "customer gateway '\(gateway.name)'"
             let answer = try await create(
@@ -250,8 +270,7 @@ struct ApplyPlan {
             }
         }
         for vpc in vpcs {
-            for route in vpc.routes {
-                guard case .vpnGateway(let gateway) = route.nextHop else { continue }
+            for route in vpc.routes where isServedRoute(route) {
                 let what = "route entry \(route.destination) of VPC '\(vpc.name)'"
                 let answer = try await create(
                     client,
@@ -259,14 +278,35 @@ struct ApplyPlan {
                     "CreateRouteEntry",
                     [
                         ("RegionId", vpc.region.rawValue), ("RouteTableId", routeTables[vpc.id.rawValue] ?? ""),
-                        ("DestinationCidrBlock", route.destination.description), ("NextHopType", "VpnGateway"),
-                        ("NextHopId", try id(gateway.rawValue)), ("RouteEntryName", route.name),
+                        ("DestinationCidrBlock", route.destination.description),
+                        ("NextHopType", route.nextHop.typeName), ("NextHopId", try id(route.nextHop.idText)),
+                        ("RouteEntryName", route.name),
                     ].filter { !$0.1.isEmpty }
                 )
                 print("\(what): \((answer["RouteEntryId"] as? String) ?? "created")")
             }
         }
         try await applySites(using: client, print: print)
+        for package in sorted(topology.cenBandwidthPackages) {
+            let what = "CEN bandwidth package '\(package.name)'"
+            let answer = try await create(
+                client,
+                what,
+                "CreateCenBandwidthPackage",
+                version: "2017-09-12",
+                [
+                    ("Bandwidth", String(package.bandwidth)),
+                    ("GeographicRegionAId", package.geographicRegionA.rawValue),
+                    ("GeographicRegionBId", package.geographicRegionB.rawValue), ("Name", package.name),
+                ].filter { !$0.1.isEmpty }
+            )
+            ids[package.id.rawValue] = try APIClient.field(
+                answer,
+                "CenBandwidthPackageId",
+                of: "CreateCenBandwidthPackage"
+            )
+            print("\(what): \(ids[package.id.rawValue]!)")
+        }
         for cen in sorted(topology.cens) {
             let what = "CEN '\(cen.name)'"
             let answer = try await create(
@@ -293,6 +333,32 @@ struct ApplyPlan {
                 )
                 print("attachment of VPC '\(vpc.name)' to \(what): attached")
             }
+            for package in sorted(topology.cenBandwidthPackages) where package.cen == cen.id {
+                let packageWhat = "association of CEN bandwidth package '\(package.name)' with \(what)"
+                _ = try await create(
+                    client,
+                    packageWhat,
+                    "AssociateCenBandwidthPackage",
+                    version: "2017-09-12",
+                    [("CenId", cenId), ("CenBandwidthPackageId", try id(package.id.rawValue))]
+                )
+                print("\(packageWhat): associated")
+            }
+            for limit in cen.interRegionBandwidths {
+                let limitWhat = "bandwidth \(limit.localRegion)–\(limit.oppositeRegion) of \(what)"
+                _ = try await create(
+                    client,
+                    limitWhat,
+                    "SetCenInterRegionBandwidthLimit",
+                    version: "2017-09-12",
+                    [
+                        ("CenId", cenId), ("LocalRegionId", limit.localRegion.rawValue),
+                        ("OppositeRegionId", limit.oppositeRegion.rawValue),
+                        ("BandwidthLimit", String(limit.bandwidth)),
+                    ]
+                )
+                print("\(limitWhat): \(limit.bandwidth) Mbit/s")
+            }
             for (action, routes) in [("PublishRouteEntries", cen.publishedRoutes), ("WithdrawPublishedRouteEntries", cen.withdrawnRoutes)] {
                 for route in routes {
                     guard case .vpc(let vpcID) = route.network, let vpc = topology.vpcs[vpcID] else { continue }
@@ -314,6 +380,134 @@ struct ApplyPlan {
             }
         }
         return ids
+    }
+
+    /// Security groups (ECS 2014-05-26) with their rules, then instances in their vSwitches and groups.
+    private mutating func applyECS(using client: APIClient, print: (String) -> Void) async throws {
+        for group in sorted(topology.securityGroups) {
+            guard let vpc = topology.vpcs[group.vpc] else { continue }
+            let what = "security group '\(group.name)'"
+            let answer = try await create(
+                client,
+                what,
+                "CreateSecurityGroup",
+                version: "2014-05-26",
+                [
+                    ("RegionId", vpc.region.rawValue), ("VpcId", try id(vpc.id.rawValue)),
+                    ("SecurityGroupName", group.name),
+                ].filter { !$0.1.isEmpty }
+            )
+            let groupId = try APIClient.field(answer, "SecurityGroupId", of: "CreateSecurityGroup")
+            ids[group.id.rawValue] = groupId
+            print("\(what): \(groupId)")
+            for rule in group.rules {
+                let ingress = rule.direction == .ingress
+                let ruleWhat = "\(rule.direction.rawValue) rule \(rule.ipProtocol) \(rule.portRange) \(rule.cidr) of \(what)"
+                _ = try await create(
+                    client,
+                    ruleWhat,
+                    ingress ? "AuthorizeSecurityGroup" : "AuthorizeSecurityGroupEgress",
+                    version: "2014-05-26",
+                    [
+                        ("RegionId", vpc.region.rawValue), ("SecurityGroupId", groupId),
+                        ("IpProtocol", rule.ipProtocol.rawValue), ("PortRange", rule.portRange.description),
+                        (ingress ? "SourceCidrIp" : "DestCidrIp", rule.cidr.description),
+                        ("Policy", rule.policy.rawValue), ("Priority", String(rule.priority)),
+                        ("Description", rule.description),
+                    ].filter { !$0.1.isEmpty }
+                )
+                print("\(ruleWhat): authorized")
+            }
+        }
+        for instance in sorted(topology.instances) {
+            guard let vSwitch = topology.vSwitches[instance.vSwitch], let vpc = topology.vpcs[vSwitch.vpc] else {
+                continue
+            }
+            let what = "instance '\(instance.name)'"
+            var parameters = [
+                ("RegionId", vpc.region.rawValue), ("VSwitchId", try id(vSwitch.id.rawValue)),
+                ("ImageId", "aliyun_3_x64_20G_alibase_20240819.vhd"), ("InstanceType", "ecs.g7.large"),
+                ("PrivateIpAddress", instance.privateIP.description), ("InstanceName", instance.name),
+            ].filter { !$0.1.isEmpty }
+            for (index, group) in instance.securityGroups.enumerated() {
+                parameters.append(("SecurityGroupIds.\(index + 1)", try id(group.rawValue)))
+            }
+            let answer = try await create(client, what, "RunInstances", version: "2014-05-26", parameters)
+            let made = ((answer["InstanceIdSets"] as? [String: Any])?["InstanceIdSet"] as? [String]) ?? []
+            guard let instanceId = made.first else {
+                throw CLIError("cannot create \(what): RunInstances answered no InstanceIdSets.InstanceIdSet")
+            }
+            ids[instance.id.rawValue] = instanceId
+            print("\(what): \(instanceId)")
+        }
+    }
+
+    /// Router interfaces between VPCs: both ends created, each given its opposite, then the initiating end
+    /// connected (both ends `Active`); an interface the file leaves `Idle` is not connected, one it marks
+    /// `Inactive` is deactivated after connecting.
+    private mutating func applyRouterInterfaces(using client: APIClient, print: (String) -> Void) async throws {
+        let interfaces = sorted(topology.routerInterfaces).filter { isVPCInterface($0) }
+        func vpc(of ri: RouterInterface) -> VPC? {
+            guard case .vpc(let id) = ri.router else { return nil }
+            return topology.vpcs[id]
+        }
+        for ri in interfaces {
+            guard let own = vpc(of: ri) else { continue }
+            let opposite = ri.oppositeInterface.flatMap { topology.routerInterfaces[$0] }
+            let oppositeRegion = opposite.flatMap { vpc(of: $0) }?.region ?? own.region
+            let what = "router interface '\(ri.name)'"
+            let answer = try await create(
+                client,
+                what,
+                "CreateRouterInterface",
+                [
+                    ("RegionId", own.region.rawValue), ("RouterType", "VRouter"),
+                    ("RouterId", vRouters[own.id.rawValue] ?? ""), ("Role", ri.role.rawValue), ("Spec", ri.spec),
+                    ("OppositeRegionId", oppositeRegion.rawValue), ("Name", ri.name),
+                ].filter { !$0.1.isEmpty }
+            )
+            ids[ri.id.rawValue] = try APIClient.field(answer, "RouterInterfaceId", of: "CreateRouterInterface")
+            print("\(what): \(ids[ri.id.rawValue]!)")
+        }
+        for ri in interfaces {
+            guard let own = vpc(of: ri), let oppositeID = ri.oppositeInterface,
+                let opposite = topology.routerInterfaces[oppositeID], let oppositeVPC = vpc(of: opposite)
+            else { continue }
+            let what = "opposite of router interface '\(ri.name)'"
+            _ = try await create(
+                client,
+                what,
+                "ModifyRouterInterfaceAttribute",
+                [
+                    ("RegionId", own.region.rawValue), ("RouterInterfaceId", try id(ri.id.rawValue)),
+                    ("OppositeInterfaceId", try id(oppositeID.rawValue)),
+                    ("OppositeRouterId", vRouters[oppositeVPC.id.rawValue] ?? ""), ("OppositeRouterType", "VRouter"),
+                ]
+            )
+            print("\(what): '\(opposite.name)'")
+        }
+        for ri in interfaces where ri.role == .initiatingSide && ri.oppositeInterface != nil {
+            guard let own = vpc(of: ri), ri.status != .idle else { continue }
+            let what = "connection of router interface '\(ri.name)'"
+            _ = try await create(
+                client,
+                what,
+                "ConnectRouterInterface",
+                [("RegionId", own.region.rawValue), ("RouterInterfaceId", try id(ri.id.rawValue))]
+            )
+            print("\(what): connected")
+        }
+        for ri in interfaces where ri.status == .inactive {
+            guard let own = vpc(of: ri) else { continue }
+            let what = "deactivation of router interface '\(ri.name)'"
+            _ = try await create(
+                client,
+                what,
+                "DeactivateRouterInterface",
+                [("RegionId", own.region.rawValue), ("RouterInterfaceId", try id(ri.id.rawValue))]
+            )
+            print("\(what): inactive")
+        }
     }
 
     /// Sites (Version 2026-11-01): the site, its static routes, and the IPsec configuration it loads for each

@@ -51,18 +51,37 @@ def test_apply_creates_every_resource_and_route_of_a_file_whose_kinds_are_served
     assert states["10.10.10.0/24"] == "Published" and states["10.10.20.0/24"] == "Published"
 
 
-def test_apply_names_the_kinds_the_server_does_not_serve_yet(start_server):
+def test_apply_creates_seed_001_with_its_instances_groups_and_bandwidth(start_server):
     server = start_server("--db", ":memory:", "--access-key", f"{AK}:{SK}")
     done = apply(server, ROOT / "examples/seed-001-cen.yaml")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    for line in ["instance 'Application in VPC1': i-", "security group 'App Virginia': sg-",
+                 "CEN bandwidth package 'Virginia-Shanghai plan': cenbwp-", "site 'Office 4': site-"]:
+        assert line in done.stdout
+    [instance] = call(server, "DescribeInstances", "us-east-1", version="2014-05-26")["Instances"]["Instance"]
+    assert instance["InstanceName"] == "Application in VPC1"
+    assert instance["VpcAttributes"]["PrivateIpAddress"]["IpAddress"] == ["172.16.1.10"]
+    [group] = call(server, "DescribeSecurityGroups", "us-east-1", version="2014-05-26")["SecurityGroups"]["SecurityGroup"]
+    assert instance["SecurityGroupIds"]["SecurityGroupId"] == [group["SecurityGroupId"]]
+    rules = call(server, "DescribeSecurityGroupAttribute", "us-east-1", version="2014-05-26",
+                 SecurityGroupId=group["SecurityGroupId"])["Permissions"]["Permission"]
+    assert sorted(r["SourceCidrIp"] for r in rules) == ["10.10.0.0/16", "10.20.0.0/16", "172.17.0.0/16"]
+    [cen] = call(server, "DescribeCens", None, version="2017-09-12")["Cens"]["Cen"]
+    limits = call(server, "DescribeCenInterRegionBandwidthLimits", None, version="2017-09-12",
+                  CenId=cen["CenId"])["CenInterRegionBandwidthLimits"]["CenInterRegionBandwidthLimit"]
+    assert [(x["LocalRegionId"], x["OppositeRegionId"], x["BandwidthLimit"]) for x in limits] == [
+        ("us-east-1", "cn-shanghai", 10)]
+
+
+def test_apply_names_what_it_cannot_create(start_server):
+    server = start_server("--db", ":memory:", "--access-key", f"{AK}:{SK}")
+    done = apply(server, ROOT / "tests/sdk/fixtures/vbr-kinds.yaml")
     assert done.returncode == 1
-    assert "not supported by the server yet" in done.stderr
-    for name in ["instance 'Application in VPC1'", "security group 'App Virginia'",
-                 "CEN bandwidth package 'Virginia-Shanghai plan'"]:
-        assert name in done.stderr
-    assert "site" not in done.stderr  # sites are served (Version 2026-11-01)
-    # Everything of the kinds it serves was created all the same.
-    assert len(call(server, "DescribeVpcs", "us-east-1")["Vpcs"]["Vpc"]) == 1
-    assert "site 'Office 4': site-" in done.stdout
+    assert "not created by apply" in done.stderr
+    assert "VBR 'VBR1'" in done.stderr
+    assert "VPC 'VPC1': vpc-" in done.stdout  # what it can create was created all the same
+    assert len(call(server, "DescribeVpcs", "cn-hangzhou")["Vpcs"]["Vpc"]) == 1
 
 
 def remote(server, *args):
@@ -73,7 +92,7 @@ def remote(server, *args):
 
 def test_ping_and_trace_against_a_server_after_applying_seed_001(start_server):
     server = start_server("--db", ":memory:", "--access-key", f"{AK}:{SK}")
-    assert apply(server, ROOT / "examples/seed-001-cen.yaml").returncode == 1  # instances etc. not served yet
+    assert apply(server, ROOT / "examples/seed-001-cen.yaml").returncode == 0
     ping = remote(server, "ping", "10.10.10.10", "10.20.10.10")
     assert ping.returncode == 0, ping.stderr
     assert ping.stdout.splitlines()[0] == "10.10.10.10 → 10.20.10.10: reachable both ways"

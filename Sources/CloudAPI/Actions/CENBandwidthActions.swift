@@ -18,13 +18,14 @@ enum CENBandwidthActions {
                     name: input.string("Name"),
                     description: input.string("Description")
                 )
-                let package = try await change(cp, input) { state, context throws(ControlPlaneError) in
+                return try await change(cp, input) { state, context throws(ControlPlaneError) in
                     try state.createCENBandwidthPackage(request, context)
+                } respond: { package in
+                    [
+                        "CenBandwidthPackageId": .string(package.id),
+                        "CenBandwidthPackageOrderId": .string(String(ExpressConnectActions.orderId(package.id))),
+                    ]
                 }
-                return [
-                    "CenBandwidthPackageId": .string(package.id),
-                    "CenBandwidthPackageOrderId": .string(String(ExpressConnectActions.orderId(package.id))),
-                ]
             },
             ClosureAction("AssociateCenBandwidthPackage", product: .cen) { input throws(APIError) in
                 let cenId = try input.required("CenId")

@@ -14,10 +14,11 @@ enum ECSActions {
                     description: input.string("Description"),
                     securityGroupType: input.string("SecurityGroupType")
                 )
-                let group = try await change(cp, input) { state, context throws(ControlPlaneError) in
+                return try await change(cp, input) { state, context throws(ControlPlaneError) in
                     try state.createSecurityGroup(request, context)
+                } respond: { group in
+                    ["SecurityGroupId": .string(group.id)]
                 }
-                return ["SecurityGroupId": .string(group.id)]
             },
             ClosureAction("DeleteSecurityGroup", product: .ecs) { input throws(APIError) in
                 let region = try input.regionId()
@@ -98,10 +99,11 @@ enum ECSActions {
                     description: input.string("Description"),
                     amount: try input.int("Amount", in: 1...100) ?? 1
                 )
-                let made = try await change(cp, input) { state, context throws(ControlPlaneError) in
+                return try await change(cp, input) { state, context throws(ControlPlaneError) in
                     try state.runInstances(request, context)
+                } respond: { made in
+                    ["InstanceIdSets": .wrapped("InstanceIdSet", made.map { .string($0.id) })]
                 }
-                return ["InstanceIdSets": .wrapped("InstanceIdSet", made.map { .string($0.id) })]
             },
             ClosureAction("DescribeInstances", product: .ecs) { input throws(APIError) in
                 let region = try input.regionId()

@@ -72,10 +72,11 @@ enum ExpressConnectActions {
                     description: input.string("Description"),
                     chargeType: input.string("InstanceChargeType")
                 )
-                let ri = try await change(cp, input) { state, context throws(ControlPlaneError) in
+                return try await change(cp, input) { state, context throws(ControlPlaneError) in
                     try state.createRouterInterface(request, context)
+                } respond: { ri in
+                    ["RouterInterfaceId": .string(ri.id), "OrderId": .integer(orderId(ri.id))]
                 }
-                return ["RouterInterfaceId": .string(ri.id), "OrderId": .integer(orderId(ri.id))]
             },
             ClosureAction("ModifyRouterInterfaceAttribute", product: .vpc) { input throws(APIError) in
                 let region = try input.regionId()
@@ -207,10 +208,11 @@ enum ExpressConnectActions {
                     bandwidth: try input.int("Bandwidth", in: 50...102_400),
                     circuitCode: input.string("CircuitCode")
                 )
-                let vbr = try await change(cp, input) { state, context throws(ControlPlaneError) in
+                return try await change(cp, input) { state, context throws(ControlPlaneError) in
                     try state.createVBR(request, context)
+                } respond: { vbr in
+                    ["VbrId": .string(vbr.id)]
                 }
-                return ["VbrId": .string(vbr.id)]
             },
             ClosureAction("ModifyVirtualBorderRouterAttribute", product: .vpc) { input throws(APIError) in
                 let region = try input.regionId()

@@ -21,13 +21,14 @@ enum SiteActions {
                     cidrBlocks: try input.list("CidrBlock"),
                     gatewayIpAddress: try input.required("GatewayIpAddress")
                 )
-                let site = try await change(cp, input) { state, context throws(ControlPlaneError) in
+                return try await change(cp, input) { state, context throws(ControlPlaneError) in
                     try state.createSite(request, context)
+                } respond: { site in
+                    [
+                        "SiteId": .string(site.id), "Name": .string(site.name),
+                        "CreateTime": CloudTime.iso(site.createTime),
+                    ]
                 }
-                return [
-                    "SiteId": .string(site.id), "Name": .string(site.name),
-                    "CreateTime": CloudTime.iso(site.createTime),
-                ]
             },
             ClosureAction("DescribeSites", product: .meridian) { input throws(APIError) in
                 let ids = try idFilter(input.string("SiteId"), parameter: "SiteId")
@@ -57,14 +58,15 @@ enum SiteActions {
                     destinationCidrBlock: try input.required("DestinationCidrBlock"),
                     nextHopIp: try input.required("NextHopIp")
                 )
-                let entry = try await change(cp, input) { state, context throws(ControlPlaneError) in
+                return try await change(cp, input) { state, context throws(ControlPlaneError) in
                     try state.createSiteRouteEntry(request, context)
+                } respond: { entry in
+                    [
+                        "SiteId": .string(request.siteId),
+                        "DestinationCidrBlock": .string(entry.destinationCidrBlock.description),
+                        "NextHopIp": .string(entry.nextHopIp.description),
+                    ]
                 }
-                return [
-                    "SiteId": .string(request.siteId),
-                    "DestinationCidrBlock": .string(entry.destinationCidrBlock.description),
-                    "NextHopIp": .string(entry.nextHopIp.description),
-                ]
             },
             ClosureAction("DeleteSiteRouteEntry", product: .meridian) { input throws(APIError) in
                 let id = try input.required("SiteId")
@@ -85,12 +87,13 @@ enum SiteActions {
                     localSubnet: input.string("LocalSubnet"),
                     remoteSubnet: input.string("RemoteSubnet")
                 )
-                let config = try await change(cp, input) { state, context throws(ControlPlaneError) in
+                return try await change(cp, input) { state, context throws(ControlPlaneError) in
                     try state.loadVPNConnectionConfig(request, context)
+                } respond: { config in
+                    var body: APIObject = ["SiteId": .string(request.siteId)]
+                    body.fields += configObject(config, tunnel: nil).fields
+                    return body
                 }
-                var body: APIObject = ["SiteId": .string(request.siteId)]
-                body.fields += configObject(config, tunnel: nil).fields
-                return body
             },
             ClosureAction("UnloadVpnConnectionConfig", product: .meridian) { input throws(APIError) in
                 let id = try input.required("SiteId")

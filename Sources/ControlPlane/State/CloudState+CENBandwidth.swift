@@ -106,6 +106,7 @@ extension CloudState {
             )
         }
         cenBandwidthPackages[packageId]?.cenId = cenId
+        touch(packageId)
     }
 
     /// Takes a package off its CEN; the inter-region bandwidth allocated from it must be removed first.
@@ -125,6 +126,7 @@ extension CloudState {
             )
         }
         cenBandwidthPackages[packageId]?.cenId = nil
+        touch(packageId)
     }
 
     /// Deletes an `Idle` package.
@@ -137,6 +139,7 @@ extension CloudState {
             )
         }
         cenBandwidthPackages[packageId] = nil
+        touch(packageId)
     }
 
     /// Allocates (or with `0` removes) bandwidth between two regions of a CEN from a package that covers both
@@ -174,6 +177,7 @@ extension CloudState {
                 )
             }
             cenBandwidthLimits[key] = nil
+            touch(key)
             return nil
         }
         let candidates = bandwidthPackages(of: cenId).filter { $0.covers(areas[0], areas[1]) }
@@ -203,7 +207,7 @@ extension CloudState {
             bandwidthLimit: bandwidthLimit,
             bandwidthPackageId: package.id
         )
-        if cenBandwidthLimits[key] == nil { remember(key) }
+        if cenBandwidthLimits[key] == nil { remember(key) } else { touch(key) }
         cenBandwidthLimits[key] = limit
         return limit
     }

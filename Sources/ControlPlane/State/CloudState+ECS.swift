@@ -153,6 +153,7 @@ extension CloudState {
             )
         }
         securityGroups[group.id] = nil
+        touch(group.id)
     }
 
     /// One permission of `AuthorizeSecurityGroup[Egress]` / `RevokeSecurityGroup[Egress]`, as given.
@@ -373,6 +374,7 @@ extension CloudState {
         }
         group.permissions += added
         securityGroups[groupId] = group
+        touch(groupId)
         return added
     }
 
@@ -408,6 +410,7 @@ extension CloudState {
         }
         group.permissions.removeAll { removed.contains($0.id) }
         securityGroups[groupId] = group
+        touch(groupId)
     }
 
     // MARK: Instances
@@ -616,5 +619,6 @@ extension CloudState {
             )
         }
         instances[id] = nil
+        touch(id)
     }
 }

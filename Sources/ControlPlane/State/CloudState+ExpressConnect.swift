@@ -299,6 +299,7 @@ extension CloudState {
         if let rate = request.hcRate { ri.hcRate = rate }
         if let threshold = request.hcThreshold { ri.hcThreshold = threshold }
         routerInterfaces[ri.id] = ri
+        touch(ri.id)
         return ri
     }
 
@@ -386,6 +387,7 @@ extension CloudState {
         for end in [ri.id, opposite.id] {
             routerInterfaces[end]?.status = "Active"
             routerInterfaces[end]?.connectedTime = context.now
+            touch(end)
         }
     }
 
@@ -399,6 +401,7 @@ extension CloudState {
             )
         }
         routerInterfaces[id]?.status = "Active"
+        touch(id)
     }
 
     /// `Active` → `Inactive`: the interface stops carrying traffic, its routes stay.
@@ -411,6 +414,7 @@ extension CloudState {
             )
         }
         routerInterfaces[id]?.status = "Inactive"
+        touch(id)
     }
 
     /// Deletes an `Idle` or `Inactive` interface that no route points to.
@@ -429,6 +433,7 @@ extension CloudState {
             )
         }
         routerInterfaces[id] = nil
+        touch(id)
     }
 
     // MARK: VBR
@@ -631,6 +636,7 @@ extension CloudState {
         if request.description != nil { vbr.description = try Check.description(request.description) }
         if let code = request.circuitCode { vbr.circuitCode = code }
         vbrs[id] = vbr
+        touch(id)
     }
 
     /// Deletes a VBR that has no router interfaces, no routes and no CEN attachment.
@@ -655,6 +661,7 @@ extension CloudState {
             )
         }
         vbrs[id] = nil
+        touch(id)
     }
 
     // MARK: Routes in a VBR's table

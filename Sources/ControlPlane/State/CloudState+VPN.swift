@@ -115,7 +115,9 @@ extension CloudState {
                 "The VPN gateway quota is used up: \(count) of \(context.quotas.vpnGatewaysPerRegion)."
             )
         }
-        let used = Set(vpnGateways.values.map(\.internetIp))
+        // Not an address a customer gateway or a site's device already has: the tunnel's two ends would coincide.
+        let used = Set(vpnGateways.values.map(\.internetIp)).union(customerGateways.values.map(\.ipAddress))
+            .union(sites.values.map(\.gatewayIpAddress))
         let pool = Self.gatewayAddressPool
         guard
             let address = (1..<(UInt32(pool.addressCount) - 1)).lazy.map({ IPv4Address(pool.network.rawValue + $0) })

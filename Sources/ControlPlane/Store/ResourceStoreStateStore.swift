@@ -235,12 +235,12 @@ public actor ResourceStoreStateStore: StateStore {
         diff(\.cens, .cen, region: { _ in "global" }, journaled: true, state, &batch)
         diff(\.cenAttachments, .cenAttachment, region: \.childInstanceRegionId, journaled: true, state, &batch)
         diff(\.sites, .site, region: { $0.regionId.isEmpty ? "global" : $0.regionId }, journaled: true, state, &batch)
-        diff(\.securityGroups, .securityGroup, region: \.regionId, state, &batch)
-        diff(\.instances, .instance, region: \.regionId, state, &batch)
-        diff(\.routerInterfaces, .routerInterface, region: \.regionId, state, &batch)
-        diff(\.vbrs, .vbr, region: \.regionId, state, &batch)
-        diff(\.cenBandwidthPackages, .cenBandwidthPackage, region: { _ in "global" }, state, &batch)
-        diff(\.cenBandwidthLimits, .cenBandwidthLimit, region: \.localRegionId, state, &batch)
+        diff(\.securityGroups, .securityGroup, region: \.regionId, journaled: true, state, &batch)
+        diff(\.instances, .instance, region: \.regionId, journaled: true, state, &batch)
+        diff(\.routerInterfaces, .routerInterface, region: \.regionId, journaled: true, state, &batch)
+        diff(\.vbrs, .vbr, region: \.regionId, journaled: true, state, &batch)
+        diff(\.cenBandwidthPackages, .cenBandwidthPackage, region: { _ in "global" }, journaled: true, state, &batch)
+        diff(\.cenBandwidthLimits, .cenBandwidthLimit, region: \.localRegionId, journaled: true, state, &batch)
         return batch
     }
 
