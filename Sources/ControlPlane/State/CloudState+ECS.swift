@@ -19,23 +19,11 @@ extension CloudState {
         region: String? = nil,
         code: String = "InvalidSecurityGroupId.NotFound"
     ) throws(ControlPlaneError) -> ECSSecurityGroup {
-        guard let group = securityGroups[id], region == nil || group.regionId == region else {
-            throw .notFound(
-                code,
-                "The specified SecurityGroupId '\(id)' does not exist\(region.map { " in region \($0)" } ?? "")."
-            )
-        }
-        return group
+        try lookup(securityGroups, id, region: region, code: code, noun: "SecurityGroupId")
     }
 
     public func instance(_ id: String, region: String? = nil) throws(ControlPlaneError) -> ECSInstance {
-        guard let instance = instances[id], region == nil || instance.regionId == region else {
-            throw .notFound(
-                "InvalidInstanceId.NotFound",
-                "The specified InstanceId '\(id)' does not exist\(region.map { " in region \($0)" } ?? "")."
-            )
-        }
-        return instance
+        try lookup(instances, id, region: region, code: "InvalidInstanceId.NotFound", noun: "InstanceId")
     }
 
     public func securityGroups(in vpcId: String) -> [ECSSecurityGroup] {

@@ -11,23 +11,11 @@ extension CloudState {
     // MARK: Look-ups
 
     public func routerInterface(_ id: String, region: String? = nil) throws(ControlPlaneError) -> RouterInterface {
-        guard let ri = routerInterfaces[id], region == nil || ri.regionId == region else {
-            throw .notFound(
-                "InvalidRouterInterfaceId.NotFound",
-                "The specified router interface '\(id)' does not exist\(region.map { " in region \($0)" } ?? "")."
-            )
-        }
-        return ri
+        try lookup(routerInterfaces, id, region: region, code: "InvalidRouterInterfaceId.NotFound", noun: "router interface")
     }
 
     public func vbr(_ id: String, region: String? = nil) throws(ControlPlaneError) -> VirtualBorderRouter {
-        guard let vbr = vbrs[id], region == nil || vbr.regionId == region else {
-            throw .notFound(
-                "InvalidVbrId.NotFound",
-                "The specified VBR '\(id)' does not exist\(region.map { " in region \($0)" } ?? "")."
-            )
-        }
-        return vbr
+        try lookup(vbrs, id, region: region, code: "InvalidVbrId.NotFound", noun: "VBR")
     }
 
     /// The VBR whose route table is `routeTableId`, `nil` when it is not a VBR table.

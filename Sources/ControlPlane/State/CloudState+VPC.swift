@@ -8,23 +8,11 @@ extension CloudState {
     // MARK: Look-ups
 
     public func vpc(_ id: String, region: String? = nil) throws(ControlPlaneError) -> VPC {
-        guard let vpc = vpcs[id], region == nil || vpc.regionId == region else {
-            throw .notFound(
-                "InvalidVpcId.NotFound",
-                "The specified VPC '\(id)' does not exist\(region.map { " in region \($0)" } ?? "")."
-            )
-        }
-        return vpc
+        try lookup(vpcs, id, region: region, code: "InvalidVpcId.NotFound", noun: "VPC")
     }
 
     public func vSwitch(_ id: String, region: String? = nil) throws(ControlPlaneError) -> VSwitch {
-        guard let vSwitch = vSwitches[id], region == nil || vSwitch.regionId == region else {
-            throw .notFound(
-                "InvalidVSwitchId.NotFound",
-                "The specified vSwitch '\(id)' does not exist\(region.map { " in region \($0)" } ?? "")."
-            )
-        }
-        return vSwitch
+        try lookup(vSwitches, id, region: region, code: "InvalidVSwitchId.NotFound", noun: "vSwitch")
     }
 
     /// The VPC whose system route table is `routeTableId`.

@@ -5,33 +5,15 @@ extension CloudState {
     // MARK: Look-ups
 
     public func vpnGateway(_ id: String, region: String? = nil) throws(ControlPlaneError) -> VPNGateway {
-        guard let gateway = vpnGateways[id], region == nil || gateway.regionId == region else {
-            throw .notFound(
-                "InvalidVpnGatewayInstanceId.NotFound",
-                "The specified VPN gateway '\(id)' does not exist\(region.map { " in region \($0)" } ?? "")."
-            )
-        }
-        return gateway
+        try lookup(vpnGateways, id, region: region, code: "InvalidVpnGatewayInstanceId.NotFound", noun: "VPN gateway")
     }
 
     public func customerGateway(_ id: String, region: String? = nil) throws(ControlPlaneError) -> CustomerGateway {
-        guard let gateway = customerGateways[id], region == nil || gateway.regionId == region else {
-            throw .notFound(
-                "InvalidCustomerGatewayInstanceId.NotFound",
-                "The specified customer gateway '\(id)' does not exist\(region.map { " in region \($0)" } ?? "")."
-            )
-        }
-        return gateway
+        try lookup(customerGateways, id, region: region, code: "InvalidCustomerGatewayInstanceId.NotFound", noun: "customer gateway")
     }
 
     public func vpnConnection(_ id: String, region: String? = nil) throws(ControlPlaneError) -> VPNConnection {
-        guard let connection = vpnConnections[id], region == nil || connection.regionId == region else {
-            throw .notFound(
-                "InvalidVpnConnectionInstanceId.NotFound",
-                "The specified IPsec connection '\(id)' does not exist\(region.map { " in region \($0)" } ?? "")."
-            )
-        }
-        return connection
+        try lookup(vpnConnections, id, region: region, code: "InvalidVpnConnectionInstanceId.NotFound", noun: "IPsec connection")
     }
 
     /// The block public addresses of VPN gateways come from (a documentation range, DESIGN §5).

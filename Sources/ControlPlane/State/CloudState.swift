@@ -181,3 +181,40 @@ enum Check {
         reservedRanges.first { $0.0.overlaps(prefix) }
     }
 }
+
+// MARK: - Look-ups by id
+
+/// A resource that lives in one region.
+public protocol RegionalResource {
+    var regionId: String { get }
+}
+
+extension VPC: RegionalResource {}
+extension VSwitch: RegionalResource {}
+extension VPNGateway: RegionalResource {}
+extension CustomerGateway: RegionalResource {}
+extension VPNConnection: RegionalResource {}
+extension RouterInterface: RegionalResource {}
+extension VirtualBorderRouter: RegionalResource {}
+extension ECSSecurityGroup: RegionalResource {}
+extension ECSInstance: RegionalResource {}
+
+extension CloudState {
+    /// The resource `id` of `values`, which must be in `region` when one is given; otherwise `code` (404),
+    /// with a message naming the `noun`, the id and the region.
+    func lookup<T: RegionalResource>(
+        _ values: [String: T],
+        _ id: String,
+        region: String?,
+        code: String,
+        noun: String
+    ) throws(ControlPlaneError) -> T {
+        guard let resource = values[id], region == nil || resource.regionId == region else {
+            throw .notFound(
+                code,
+                "The specified \(noun) '\(id)' does not exist\(region.map { " in region \($0)" } ?? "")."
+            )
+        }
+        return resource
+    }
+}
