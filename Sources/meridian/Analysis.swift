@@ -34,43 +34,12 @@ struct Analysis {
         document.name(of: id)
     }
 
-    /// The node kind as a person says it.
-    func kind(_ node: NodeID) -> String {
-        switch node {
-        case .vpc: "VPC"
-        case .vbr: "VBR"
-        case .vpnGateway: "VPN gateway"
-        case .site(let id): document.topology.sites[id]?.kind == .idc ? "IDC" : "office"
-        case .cen: "CEN"
-        case .instance: "instance"
-        }
-    }
+    /// Node kinds, next hops and links as a person reads them (shared with the API's `TestConnectivity`).
+    var names: HopNames { HopNames(topology: document.topology, engine: engine, name: document.name(of:)) }
 
-    /// How a next hop is shown: the name of the resource it points to.
-    func describe(_ hop: NextHop) -> String {
-        switch hop {
-        case .local(let id): name(id.rawValue)
-        case .service: "cloud services"
-        case .instance(let id): name(id.rawValue)
-        case .vpnGateway(let id): name(id.rawValue)
-        case .routerInterface(let id):
-            if let interface = document.topology.routerInterfaces[id], let opposite = interface.oppositeInterface,
-                let far = document.topology.routerInterfaces[opposite]
-            {
-                "\(name(id.rawValue)) (to \(name(far.router.description)))"
-            } else {
-                name(id.rawValue)
-            }
-        case .haVip(let id): id
-        case .network(let network, let region): "\(name(network.description)) (\(region))"
-        case .vpnConnection(let id): name(id.rawValue)
-        case .site(let id): name(id.rawValue)
-        case .connected: "connected"
-        case .ipAddress(let address): address.description
-        case .ipsecTunnel(let peer):
-            engine.vpnGateway(withPublicIP: peer).map { "tunnel to \(peer) (\(name($0.rawValue)))" } ?? "tunnel to \(peer)"
-        }
-    }
+    func kind(_ node: NodeID) -> String { names.kind(node) }
+
+    func describe(_ hop: NextHop) -> String { names.describe(hop) }
 
     // MARK: Routers
 

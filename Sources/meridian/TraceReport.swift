@@ -22,18 +22,7 @@ struct TraceRendering {
         return table.render()
     }
 
-    func describe(_ link: HopLink) -> String {
-        switch link {
-        case .vSwitch(let id): "vSwitch \(analysis.name(id.rawValue))"
-        case .ipsecTunnel(let id): "IPsec \(analysis.name(id.rawValue))"
-        case .routerInterface(let id, let opposite):
-            "router interface \(analysis.name(id.rawValue)) → \(analysis.name(opposite.rawValue))"
-        case .cen(let id, let from, let to): "CEN \(analysis.name(id.rawValue)) \(from) → \(to)"
-        case .vpnGatewayToVPC(let id): "into VPC \(analysis.name(id.rawValue))"
-        case .vpcToVPNGateway(let id): "to VPN gateway \(analysis.name(id.rawValue))"
-        case .physicalConnection(let id): "physical connection of \(analysis.name(id.rawValue))"
-        }
-    }
+    func describe(_ link: HopLink) -> String { analysis.names.describe(link) }
 
     /// `Office 1 (10.10.10.10) → Office 3 (10.20.10.10)`
     func title(_ source: Endpoint, _ destination: Endpoint) -> String {

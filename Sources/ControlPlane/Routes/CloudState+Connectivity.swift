@@ -194,68 +194,17 @@ extension CloudView {
 /// Names and descriptions of nodes, next hops and links, the way `meridian trace` shows them (TraceReport.swift,
 /// Analysis.swift), with the state's resource names instead of a topology file's.
 struct _HopRenderer {
-    let topology: Topology
-    let engine: RouteEngine
+    let names: HopNames
 
-    func name(_ id: String) -> String {
-        let t = topology
-        return t.vpcs[VPCID(id)]?.name ?? t.vSwitches[VSwitchID(id)]?.name ?? t.vpnGateways[VPNGatewayID(id)]?.name
-            ?? t.vpnConnections[VPNConnectionID(id)]?.name ?? t.customerGateways[CustomerGatewayID(id)]?.name
-            ?? t.sites[SiteID(id)]?.name ?? t.instances[InstanceID(id)]?.name ?? t.cens[CENID(id)]?.name
-            ?? t.vbrs[VBRID(id)]?.name ?? t.routerInterfaces[RouterInterfaceID(id)]?.name ?? id
+    init(topology: Topology, engine: RouteEngine) {
+        names = HopNames(topology: topology, engine: engine)
     }
 
-    func name(_ node: NodeID) -> String { name(node.description) }
-
-    func kind(_ node: NodeID) -> String {
-        switch node {
-        case .vpc: "VPC"
-        case .vbr: "VBR"
-        case .vpnGateway: "VPN gateway"
-        case .site(let id): topology.sites[id]?.kind == .idc ? "IDC" : "office"
-        case .cen: "CEN"
-        case .instance: "instance"
-        }
-    }
-
-    func describe(_ hop: NextHop) -> String {
-        switch hop {
-        case .local(let id): name(id.rawValue)
-        case .service: "cloud services"
-        case .instance(let id): name(id.rawValue)
-        case .vpnGateway(let id): name(id.rawValue)
-        case .routerInterface(let id):
-            if let interface = topology.routerInterfaces[id], let opposite = interface.oppositeInterface,
-                let far = topology.routerInterfaces[opposite]
-            {
-                "\(name(id.rawValue)) (to \(name(far.router.description)))"
-            } else {
-                name(id.rawValue)
-            }
-        case .haVip(let id): id
-        case .network(let network, let region): "\(name(network.description)) (\(region))"
-        case .vpnConnection(let id): name(id.rawValue)
-        case .site(let id): name(id.rawValue)
-        case .connected: "connected"
-        case .ipAddress(let address): address.description
-        case .ipsecTunnel(let peer):
-            engine.vpnGateway(withPublicIP: peer).map { "tunnel to \(peer) (\(name($0.rawValue)))" }
-                ?? "tunnel to \(peer)"
-        }
-    }
-
-    func describe(_ link: HopLink) -> String {
-        switch link {
-        case .vSwitch(let id): "vSwitch \(name(id.rawValue))"
-        case .ipsecTunnel(let id): "IPsec \(name(id.rawValue))"
-        case .routerInterface(let id, let opposite):
-            "router interface \(name(id.rawValue)) → \(name(opposite.rawValue))"
-        case .cen(let id, let from, let to): "CEN \(name(id.rawValue)) \(from) → \(to)"
-        case .vpnGatewayToVPC(let id): "into VPC \(name(id.rawValue))"
-        case .vpcToVPNGateway(let id): "to VPN gateway \(name(id.rawValue))"
-        case .physicalConnection(let id): "physical connection of \(name(id.rawValue))"
-        }
-    }
+    func name(_ id: String) -> String { names.name(id) }
+    func name(_ node: NodeID) -> String { names.name(node) }
+    func kind(_ node: NodeID) -> String { names.kind(node) }
+    func describe(_ hop: NextHop) -> String { names.describe(hop) }
+    func describe(_ link: HopLink) -> String { names.describe(link) }
 
     func hop(_ hop: Hop) -> ConnectivityHop {
         ConnectivityHop(
