@@ -47,12 +47,33 @@ extension CloudView {
     ///
     /// - Complexity: O(entries of the table + routes learned in its CEN), no engine build.
     public func routes(of vpcId: String) -> [EffectiveRoute] {
-        guard let vpc = state.vpcs[vpcId], let table = engine.routeTable(for: .vpc(VPCID(vpcId))) else { return [] }
-        let network = NetworkReference.vpc(VPCID(vpcId))
+        guard let vpc = state.vpcs[vpcId] else { return [] }
+        return routes(
+            of: .vpc(VPCID(vpcId)),
+            routeTableId: vpc.routeTableId,
+            created: vpc.creationTime,
+            serviceRouteEntryId: vpc.serviceRouteEntryId
+        )
+    }
+
+    /// Every entry of a VPC's or VBR's effective table, with the API's ids and names for the entries it stores;
+    /// entries without one carry the table's creation time. Empty when the engine has no table for `network`.
+    func routes(
+        of network: NetworkReference,
+        routeTableId: String,
+        created: Date,
+        serviceRouteEntryId: String
+    ) -> [EffectiveRoute] {
+        let table: RouteTable?
+        switch network {
+        case .vpc(let id): table = engine.routeTable(for: .vpc(id))
+        case .vbr(let id): table = engine.routeTable(for: .vbr(id))
+        }
+        guard let table else { return [] }
         return table.entries.map { entry in
             var route = EffectiveRoute(
                 routeEntryId: "",
-                routeTableId: vpc.routeTableId,
+                routeTableId: routeTableId,
                 destination: entry.destination,
                 type: entry.type.rawValue,
                 nextHopType: entry.nextHop.typeName,
@@ -60,7 +81,7 @@ extension CloudView {
                 nextHopRegionId: "",
                 name: "",
                 description: "",
-                modified: vpc.creationTime,
+                modified: created,
                 status: entry.status.rawValue,
                 reason: entry.reason,
                 isConflict: entry.isConflict,
@@ -74,7 +95,7 @@ extension CloudView {
                     route.modified = vs.creationTime
                 }
             case .cloudService:
-                route.routeEntryId = vpc.serviceRouteEntryId
+                route.routeEntryId = serviceRouteEntryId
             case .routeEntry(let id):
                 if let custom = state.routeEntries[id.rawValue] {
                     route.routeEntryId = custom.id

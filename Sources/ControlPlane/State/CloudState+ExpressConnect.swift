@@ -745,20 +745,12 @@ extension CloudState {
                     "DestinationCidrBlock is mandatory when RouteEntryId is not given."
                 )
             }
-            var text = destination
-            if !text.contains("/") { text += "/32" }
-            let prefix = try Check.prefix(text, parameter: "DestinationCidrBlock")
-            guard
-                let found = customRoutes(in: vbr.routeTableId).first(where: {
-                    $0.destination == prefix && (nextHopId == nil || $0.nextHopId == nextHopId)
-                })
-            else {
-                throw .notFound(
-                    "InvalidRouteEntry.NotFound",
-                    "The route table '\(vbr.routeTableId)' of VBR '\(vbr.id)' has no custom route to \(prefix)\(nextHopId.map { " via \($0)" } ?? "")."
-                )
-            }
-            entry = found
+            entry = try customRoute(
+                in: vbr.routeTableId,
+                to: destination,
+                via: nextHopId,
+                table: "'\(vbr.routeTableId)' of VBR '\(vbr.id)'"
+            )
         }
         routeEntries[entry.id] = nil
         touch(entry.id)

@@ -34,6 +34,29 @@ extension CloudState {
         ordered(routeEntries.filter { $0.value.routeTableId == routeTableId })
     }
 
+    /// The custom route of `routeTableId` to `destination` (a CIDR block, or an address meaning its /32), through
+    /// `nextHopId` when one is given; `table` names the table in the error (`InvalidRouteEntry.NotFound`).
+    func customRoute(
+        in routeTableId: String,
+        to destination: String,
+        via nextHopId: String?,
+        table: String
+    ) throws(ControlPlaneError) -> RouteEntry {
+        let text = destination.contains("/") ? destination : destination + "/32"
+        let prefix = try Check.prefix(text, parameter: "DestinationCidrBlock")
+        guard
+            let found = customRoutes(in: routeTableId).first(where: {
+                $0.destination == prefix && (nextHopId == nil || $0.nextHopId == nextHopId)
+            })
+        else {
+            throw .notFound(
+                "InvalidRouteEntry.NotFound",
+                "The route table \(table) has no custom route to \(prefix)\(nextHopId.map { " via \($0)" } ?? "")."
+            )
+        }
+        return found
+    }
+
     // MARK: VPC
 
     public struct CreateVPC: Sendable {
@@ -403,20 +426,12 @@ extension CloudState {
                 )
             }
             let vpc = try vpc(routeTable: routeTableId, region: region)
-            var text = destination
-            if !text.contains("/") { text += "/32" }
-            let prefix = try Check.prefix(text, parameter: "DestinationCidrBlock")
-            guard
-                let found = customRoutes(in: vpc.routeTableId).first(where: {
-                    $0.destination == prefix && (nextHopId == nil || $0.nextHopId == nextHopId)
-                })
-            else {
-                throw .notFound(
-                    "InvalidRouteEntry.NotFound",
-                    "The route table '\(routeTableId)' has no custom route to \(prefix)\(nextHopId.map { " via \($0)" } ?? "")."
-                )
-            }
-            entry = found
+            entry = try customRoute(
+                in: vpc.routeTableId,
+                to: destination,
+                via: nextHopId,
+                table: "'\(routeTableId)'"
+            )
         }
         routeEntries[entry.id] = nil
         touch(entry.id)
