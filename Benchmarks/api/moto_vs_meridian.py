@@ -8,8 +8,8 @@ moto: AWS SigV4, which moto reads to route the request), parameters in a form bo
   IPsec/VPN connections;
 * listing 1,000 VPCs and 1,000 route tables, every page, with each API's largest page
   (Meridian PageSize=50; EC2 MaxResults=1000);
-* with --memory N: the resident memory of `meridian serve` holding N VPCs (each with its route table and
-  system routes), read from /proc after they were created.
+* with --memory N: the resident memory of `meridian serve` (SQLite file) holding N VPCs (each with its
+  vRouter, route table and system route), created by two client threads, read from /proc afterwards.
 
 Usage (Benchmarks/api/run.sh builds and installs what this needs):
     python moto_vs_meridian.py --meridian-bin PATH --moto-server PATH [--count 1000] [--memory 100000]
@@ -239,7 +239,7 @@ def measure_listing(client, what, expected):
     return {"objects": seen, "requests": pages, "median_ms": statistics.median(times) * 1000}
 
 
-def memory_run(binary, vpcs, workers=4):
+def memory_run(binary, vpcs, workers=2):
     port = free_port()
     with tempfile.TemporaryDirectory() as tmp:
         process = subprocess.Popen(
