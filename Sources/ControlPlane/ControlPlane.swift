@@ -99,7 +99,7 @@ public actor ControlPlane {
                 state = copy
                 if var engine = routing {
                     routing = nil  // the engine is uniquely referenced while it changes
-                    if copy.advance(&engine, from: existing) { routing = engine }
+                    if copy.advance(&engine, from: existing, touched: touched) { routing = engine }
                 }
                 return result
             } catch let conflict as StateStoreConflict {

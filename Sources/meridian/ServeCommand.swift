@@ -5,6 +5,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Metrics
+import NIOPosix
 import Persistence
 import Prometheus
 import ServiceLifecycle
@@ -124,7 +125,10 @@ struct ServeCommand: AsyncParsableCommand {
                 logger: logger
             )
         )
-        try await group.run()
+        // Requests are answered on the event loop that read them (see EventLoopTaskExecutor).
+        try await withTaskExecutorPreference(EventLoopTaskExecutor(MultiThreadedEventLoopGroup.singleton)) {
+            try await group.run()
+        }
         if let store = resources as? PostgresStore { await store.close() }
     }
 

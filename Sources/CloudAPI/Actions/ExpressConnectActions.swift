@@ -158,7 +158,7 @@ enum ExpressConnectActions {
     static func routerInterfaceObject(_ ri: RouterInterface, _ state: CloudState) -> APIValue {
         let opposite = state.routerInterfaces[ri.oppositeInterfaceId]
         func vpcId(_ type: String, _ router: String) -> String {
-            type == "VRouter" ? state.vpcs.values.first { $0.vRouterId == router }?.id ?? "" : ""
+            type == "VRouter" ? state.vpc(router: router)?.id ?? "" : ""
         }
         func bandwidth(_ spec: String) -> Int { routerInterfaceSpecs[spec] ?? 0 }
         return [

@@ -6,30 +6,36 @@
 package enum PercentEncoding {
     /// Encodes `text` with the RFC 3986 unreserved set.
     package static func encode(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
-                UInt8(ascii: "~"):
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                out += "%"
-                out.unicodeScalars.append(hexDigits[Int(byte >> 4)])
-                out.unicodeScalars.append(hexDigits[Int(byte & 0xF)])
+        let utf8 = text.utf8
+        // Most names and values (ids, numbers, names) need no escape: answer the text itself.
+        guard let first = utf8.firstIndex(where: { !isUnreserved($0) }) else { return text }
+        let escapes = utf8[first...].reduce(0) { $0 + (isUnreserved($1) ? 0 : 1) }
+        return String(unsafeUninitializedCapacity: utf8.count + 2 * escapes) { buffer in
+            var written = 0
+            for byte in utf8 {
+                if isUnreserved(byte) {
+                    buffer[written] = byte
+                    written += 1
+                } else {
+                    buffer[written] = UInt8(ascii: "%")
+                    buffer[written + 1] = hexDigit(byte >> 4)
+                    buffer[written + 2] = hexDigit(byte & 0xF)
+                    written += 3
+                }
             }
+            return written
         }
-        return out
     }
 
     /// Decodes a query-string or form component: `%XY` escapes and `+` as space (both SDKs' encodings).
     ///
     /// - Returns: `nil` when an escape is malformed or the bytes are not UTF-8.
     package static func decodeFormComponent(_ component: Substring) -> String? {
+        let utf8 = component.utf8
+        if !utf8.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) { return String(component) }
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(component.utf8.count)
-        var iterator = component.utf8.makeIterator()
+        bytes.reserveCapacity(utf8.count)
+        var iterator = utf8.makeIterator()
         while let byte = iterator.next() {
             switch byte {
             case UInt8(ascii: "+"):
@@ -46,7 +52,24 @@ package enum PercentEncoding {
         return String(validating: bytes, as: UTF8.self)
     }
 
-    private static let hexDigits: [Unicode.Scalar] = Array("0123456789ABCDEF".unicodeScalars)
+    /// `A–Z a–z 0–9 - _ . ~`
+    @inline(__always)
+    private static func isUnreserved(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
+            UInt8(ascii: "~"):
+            true
+        default:
+            false
+        }
+    }
+
+    /// The upper-case hex digit of `value` (0–15).
+    @inline(__always)
+    private static func hexDigit(_ value: UInt8) -> UInt8 {
+        value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "A") + value - 10
+    }
 
     private static func hexValue(_ byte: UInt8) -> UInt8? {
         switch byte {

@@ -104,29 +104,29 @@ public struct CENInterRegionBandwidthLimit: Sendable, Hashable, Codable {
 /// The Express Connect and CEN bandwidth resources of a `CloudState`, kept in one optional stored value so state
 /// files written before they existed still decode.
 public struct ExpressConnectState: Sendable, Hashable, Codable {
-    public var routerInterfaces: [String: RouterInterface] = [:]
-    public var vbrs: [String: VirtualBorderRouter] = [:]
-    public var cenBandwidthPackages: [String: CENBandwidthPackage] = [:]
+    public var routerInterfaces: ResourceTable<RouterInterface> = [:]
+    public var vbrs: ResourceTable<VirtualBorderRouter> = [:]
+    public var cenBandwidthPackages: ResourceTable<CENBandwidthPackage> = [:]
     /// Keyed by `CENInterRegionBandwidthLimit.id`.
-    public var cenBandwidthLimits: [String: CENInterRegionBandwidthLimit] = [:]
+    public var cenBandwidthLimits: ResourceTable<CENInterRegionBandwidthLimit> = [:]
 
     public init() {}
 }
 
 extension CloudState {
-    public var routerInterfaces: [String: RouterInterface] {
+    public var routerInterfaces: ResourceTable<RouterInterface> {
         get { expressConnect?.routerInterfaces ?? [:] }
         set { expressConnect[default: ExpressConnectState()].routerInterfaces = newValue }
     }
-    public var vbrs: [String: VirtualBorderRouter] {
+    public var vbrs: ResourceTable<VirtualBorderRouter> {
         get { expressConnect?.vbrs ?? [:] }
         set { expressConnect[default: ExpressConnectState()].vbrs = newValue }
     }
-    public var cenBandwidthPackages: [String: CENBandwidthPackage] {
+    public var cenBandwidthPackages: ResourceTable<CENBandwidthPackage> {
         get { expressConnect?.cenBandwidthPackages ?? [:] }
         set { expressConnect[default: ExpressConnectState()].cenBandwidthPackages = newValue }
     }
-    public var cenBandwidthLimits: [String: CENInterRegionBandwidthLimit] {
+    public var cenBandwidthLimits: ResourceTable<CENInterRegionBandwidthLimit> {
         get { expressConnect?.cenBandwidthLimits ?? [:] }
         set { expressConnect[default: ExpressConnectState()].cenBandwidthLimits = newValue }
     }

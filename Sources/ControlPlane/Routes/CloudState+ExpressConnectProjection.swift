@@ -81,7 +81,7 @@ extension CloudState {
     /// The network a router belongs to: the VPC of a vRouter, or the VBR itself.
     func network(ofRouter type: String, _ id: String) -> NetworkReference? {
         switch type {
-        case "VRouter": vpcs.values.first { $0.vRouterId == id }.map { .vpc(VPCID($0.id)) }
+        case "VRouter": vpc(router: id).map { .vpc(VPCID($0.id)) }
         case "VBR": vbrs[id] != nil ? .vbr(VBRID(id)) : nil
         default: nil
         }

@@ -12,16 +12,20 @@ extension CloudState {
     /// change: it returns `false`, and the caller builds the engine anew from ``topology``. After the changes,
     /// every touched VPN gateway and CEN is compared with its projection, so a change the engine applied
     /// differently from the projection also ends in `false` rather than in a table that differs from a fresh one.
+    /// - Parameter touched: every id the change created, changed or deleted (its journal); only these are
+    ///   compared.
     /// - Returns: whether `engine` now equals `RouteEngine(topology)`; when `false`, `engine` is partly updated
     ///   and must be thrown away.
-    /// - Complexity: O(n) to compare the states (unchanged collections compare by identity) plus the engine's
-    ///   cost for each change.
-    func advance(_ engine: inout RouteEngine, from old: CloudState) -> Bool {
+    /// - Complexity: O(touched · log n) to compare the states (tables share their unchanged nodes, which compare by
+    ///   identity) plus the engine's cost for each change.
+    func advance(_ engine: inout RouteEngine, from old: CloudState, touched: Set<String>) -> Bool {
         guard old.withoutIncrementalParts == withoutIncrementalParts else { return false }
+        // Creation order, so changes reach the engine in the order a fresh build would see them.
+        let touched = touched.sorted { (order[$0] ?? old.order[$0] ?? 0, $0) < (order[$1] ?? old.order[$1] ?? 0, $1) }
         do {
-            for change in try changes(from: old) { try engine.apply(change) }
-            try advanceVPNRoutes(&engine, from: old)
-            try advanceCENs(&engine, from: old)
+            for change in try changes(from: old, touched: touched) { try engine.apply(change) }
+            try advanceVPNRoutes(&engine, from: old, touched: touched)
+            try advanceCENs(&engine, from: old, touched: touched)
             return true
         } catch {
             return false
@@ -41,36 +45,52 @@ extension CloudState {
         return copy
     }
 
-    /// Ids of `values` that are new or changed since `old`, in creation order.
-    private func added<T: Equatable>(_ values: [String: T], since old: [String: T]) -> [String] {
-        values.keys.filter { old[$0] != values[$0] }.sorted { (order[$0] ?? 0) < (order[$1] ?? 0) }
+    /// The `touched` ids of `values` that are new or changed since `old`, in the order of `touched`.
+    private func added<T: Equatable>(
+        _ values: ResourceTable<T>,
+        since old: ResourceTable<T>,
+        touched: [String]
+    ) -> [String] {
+        touched.filter { values[$0] != nil && old[$0] != values[$0] }
+    }
+
+    /// The `touched` resources of `old` that are changed or deleted, with their old values.
+    private func changed<T: Equatable>(
+        _ values: ResourceTable<T>,
+        since old: ResourceTable<T>,
+        touched: [String]
+    ) -> [(id: String, old: T)] {
+        touched.compactMap { id in old[id].flatMap { $0 != values[id] ? (id, $0) : nil } }
     }
 
     /// Detachments, custom route entries and IPsec connections.
-    private func changes(from old: CloudState) throws(Unmapped) -> [TopologyChange] {
+    private func changes(from old: CloudState, touched: [String]) throws(Unmapped) -> [TopologyChange] {
         var changes: [TopologyChange] = []
-        for (id, attachment) in old.cenAttachments where cenAttachments[id]?.cenId != attachment.cenId {
+        for (id, attachment) in changed(cenAttachments, since: old.cenAttachments, touched: touched)
+        where cenAttachments[id]?.cenId != attachment.cenId {
             changes.append(.detach(CENID(attachment.cenId), old.network(attachment.childInstanceId)))
         }
         if old.routeEntries != routeEntries {
             func network(_ table: String, in state: CloudState) throws(Unmapped) -> NetworkReference {
-                guard let vpc = state.vpcs.values.first(where: { $0.routeTableId == table }) else { throw Unmapped() }
+                guard let vpc = try? state.vpc(routeTable: table) else { throw Unmapped() }
                 return .vpc(VPCID(vpc.id))
             }
-            for (id, entry) in old.routeEntries where routeEntries[id] != entry {
+            for (id, entry) in changed(routeEntries, since: old.routeEntries, touched: touched) {
                 if routeEntries[id] != nil { throw Unmapped() }  // changed in place: no such change
                 guard Self.projected(entry) != nil else { continue }  // never was in the engine
                 changes.append(.removeRouteEntry(try network(entry.routeTableId, in: old), RouteEntryID(id)))
             }
-            for id in added(routeEntries, since: old.routeEntries) {
+            for id in added(routeEntries, since: old.routeEntries, touched: touched) {
                 let entry = routeEntries[id]!
                 guard let route = Self.projected(entry) else { continue }
                 changes.append(.addRouteEntry(try network(entry.routeTableId, in: self), route))
             }
         }
         if old.vpnConnections != vpnConnections {
-            if old.vpnConnections.keys.contains(where: { vpnConnections[$0] == nil }) { throw Unmapped() }
-            for id in added(vpnConnections, since: old.vpnConnections) {
+            if touched.contains(where: { old.vpnConnections[$0] != nil && vpnConnections[$0] == nil }) {
+                throw Unmapped()
+            }
+            for id in added(vpnConnections, since: old.vpnConnections, touched: touched) {
                 changes.append(.upsertVPNConnection(Self.projected(vpnConnections[id]!)))
             }
         }
@@ -78,11 +98,11 @@ extension CloudState {
     }
 
     /// VPN gateway routes; every touched gateway is then checked against its projection.
-    private func advanceVPNRoutes(_ engine: inout RouteEngine, from old: CloudState) throws {
+    private func advanceVPNRoutes(_ engine: inout RouteEngine, from old: CloudState, touched: [String]) throws {
         guard old.vpnRouteEntries != vpnRouteEntries else { return }
-        var touched = Set<String>()
-        for (id, entry) in old.vpnRouteEntries where vpnRouteEntries[id] != entry {
-            touched.insert(entry.vpnGatewayId)
+        var gateways = Set<String>()
+        for (id, entry) in changed(vpnRouteEntries, since: old.vpnRouteEntries, touched: touched) {
+            gateways.insert(entry.vpnGatewayId)
             guard let now = vpnRouteEntries[id] else {
                 // Deleted: only destination-based routes have a change.
                 guard case .left(let route) = Self.projected(entry) else { throw Unmapped() }
@@ -125,19 +145,20 @@ extension CloudState {
                 )
             }
         }
-        for id in added(vpnRouteEntries, since: old.vpnRouteEntries) where old.vpnRouteEntries[id] == nil {
+        for id in added(vpnRouteEntries, since: old.vpnRouteEntries, touched: touched)
+        where old.vpnRouteEntries[id] == nil {
             let entry = vpnRouteEntries[id]!
-            touched.insert(entry.vpnGatewayId)
+            gateways.insert(entry.vpnGatewayId)
             switch Self.projected(entry) {
             case .left(let route): try engine.apply(.addVPNRoute(VPNGatewayID(entry.vpnGatewayId), route))
             case .right(let route): try engine.apply(.addVPNPolicyRoute(VPNGatewayID(entry.vpnGatewayId), route))
             }
         }
-        for id in touched {
+        for id in gateways {
             guard let gateway = vpnGateways[id] else { throw Unmapped() }
             var routes: [VPNRoute] = []
             var policyRoutes: [VPNPolicyRoute] = []
-            for entry in ordered(vpnRouteEntries) where entry.vpnGatewayId == id {
+            for entry in ordered(vpnRouteEntries.filter { $0.value.vpnGatewayId == id }) {
                 switch Self.projected(entry) {
                 case .left(let route): routes.append(route)
                 case .right(let route): policyRoutes.append(route)
@@ -154,14 +175,14 @@ extension CloudState {
     /// (`upsertCEN`): the engine ranks an attachment after every earlier publication, while a CEN built from
     /// the projection ranks attachments first (decision 1 orders attachments, then publications), so only the
     /// replacement gives the same table as a fresh engine.
-    private func advanceCENs(_ engine: inout RouteEngine, from old: CloudState) throws {
+    private func advanceCENs(_ engine: inout RouteEngine, from old: CloudState, touched: [String]) throws {
         guard old.cens != cens || old.cenAttachments != cenAttachments else { return }
-        if old.cens.keys.contains(where: { cens[$0] == nil }) { throw Unmapped() }
+        if touched.contains(where: { old.cens[$0] != nil && cens[$0] == nil }) { throw Unmapped() }
         var attachments: [String: [NetworkReference]] = [:]
         for attachment in ordered(cenAttachments) {
             attachments[attachment.cenId, default: []].append(network(attachment.childInstanceId))
         }
-        for id in added(cenAttachments, since: old.cenAttachments) {
+        for id in added(cenAttachments, since: old.cenAttachments, touched: touched) {
             let attachment = cenAttachments[id]!
             let cenID = CENID(attachment.cenId)
             if engine.topology.cens[cenID]?.publishedRoutes.isEmpty == true {

@@ -20,13 +20,18 @@ extension CloudState {
 
     /// The VBR whose route table is `routeTableId`, `nil` when it is not a VBR table.
     public func vbr(routeTable routeTableId: String) -> VirtualBorderRouter? {
-        vbrs.values.first { $0.routeTableId == routeTableId }
+        vbrs.owner(of: routeTableId)
+    }
+
+    /// The VPC whose vRouter is `routerId`, `nil` when it is not a vRouter.
+    public func vpc(router routerId: String) -> VPC? {
+        vpcs.owner(of: routerId).flatMap { $0.vRouterId == routerId ? $0 : nil }
     }
 
     /// The region of a router (`vrt-…` of a VPC, or `vbr-…`), `nil` when it does not exist.
     func region(ofRouter type: String, _ id: String) -> String? {
         switch type {
-        case "VRouter": vpcs.values.first { $0.vRouterId == id }?.regionId
+        case "VRouter": vpc(router: id)?.regionId
         case "VBR": vbrs[id]?.regionId
         default: nil
         }

@@ -17,7 +17,7 @@ extension CloudState {
 
     /// The VPC whose system route table is `routeTableId`.
     public func vpc(routeTable routeTableId: String, region: String? = nil) throws(ControlPlaneError) -> VPC {
-        guard let vpc = vpcs.values.first(where: { $0.routeTableId == routeTableId }),
+        guard let vpc = vpcs.owner(of: routeTableId).flatMap({ $0.routeTableId == routeTableId ? $0 : nil }),
             region == nil || vpc.regionId == region
         else {
             throw .notFound(
@@ -91,7 +91,7 @@ extension CloudState {
         }
         let name = try Check.name(request.name, parameter: "VpcName", code: "InvalidVpcName.Malformed")
         let description = try Check.description(request.description)
-        let count = vpcs.values.count { $0.regionId == request.regionId }
+        let count = vpcs.count(inRegion: request.regionId)
         guard count < context.quotas.vpcsPerRegion else {
             throw .invalid(
                 "QuotaExceeded.Vpc",
@@ -436,7 +436,7 @@ extension CloudState {
         routeEntries[entry.id] = nil
         touch(entry.id)
         // A deleted route is no longer advertised to the CEN either (reference §8.3).
-        if let vpc = vpcs.values.first(where: { $0.routeTableId == entry.routeTableId }) {
+        if let vpc = try? vpc(routeTable: entry.routeTableId) {
             for id in cens.keys {
                 cens[id]?.publishedRoutes.removeAll { $0 == CENRoute(vpcId: vpc.id, destination: entry.destination) }
                 touch(id)

@@ -90,7 +90,7 @@ extension CloudState {
         } else if let first = vSwitches(in: vpc.id).first {
             vSwitchId = first.id
         }
-        let count = vpnGateways.values.count { $0.regionId == request.regionId }
+        let count = vpnGateways.count(inRegion: request.regionId)
         guard count < context.quotas.vpnGatewaysPerRegion else {
             throw .invalid(
                 "Resource.QuotaFull",
@@ -225,7 +225,7 @@ extension CloudState {
                 "The specified parameter \"Asn\" is not valid: '\(asn)'; allowed: 1 to 4294967295 except 45104."
             )
         }
-        let count = customerGateways.values.count { $0.regionId == request.regionId }
+        let count = customerGateways.count(inRegion: request.regionId)
         guard count < context.quotas.customerGatewaysPerRegion else {
             throw .invalid(
                 "Resource.QuotaFull",

@@ -7,26 +7,26 @@ public import IPAddressing
 /// never leaves half-written state. Resources keep creation order (each dictionary's values are sorted by
 /// `order`).
 public struct CloudState: Sendable, Hashable, Codable {
-    public var vpcs: [String: VPC] = [:]
-    public var vSwitches: [String: VSwitch] = [:]
-    public var routeEntries: [String: RouteEntry] = [:]
-    public var vpnGateways: [String: VPNGateway] = [:]
-    public var customerGateways: [String: CustomerGateway] = [:]
-    public var vpnConnections: [String: VPNConnection] = [:]
-    public var vpnRouteEntries: [String: VPNRouteEntry] = [:]
-    public var cens: [String: CEN] = [:]
+    public var vpcs: ResourceTable<VPC> = [:]
+    public var vSwitches: ResourceTable<VSwitch> = [:]
+    public var routeEntries: ResourceTable<RouteEntry> = [:]
+    public var vpnGateways: ResourceTable<VPNGateway> = [:]
+    public var customerGateways: ResourceTable<CustomerGateway> = [:]
+    public var vpnConnections: ResourceTable<VPNConnection> = [:]
+    public var vpnRouteEntries: ResourceTable<VPNRouteEntry> = [:]
+    public var cens: ResourceTable<CEN> = [:]
     /// Attachments keyed by `CENAttachment.id`.
-    public var cenAttachments: [String: CENAttachment] = [:]
+    public var cenAttachments: ResourceTable<CENAttachment> = [:]
     /// ECS security groups with their rules.
-    public var securityGroups: [String: ECSSecurityGroup] = [:]
+    public var securityGroups: ResourceTable<ECSSecurityGroup> = [:]
     /// ECS instances.
-    public var instances: [String: ECSInstance] = [:]
+    public var instances: ResourceTable<ECSInstance> = [:]
     /// Offices and data centres (API version 2026-11-01), keyed by `site-…` id.
-    public var sites: [String: SiteResource] = [:]
+    public var sites: ResourceTable<SiteResource> = [:]
     /// Router interfaces, VBRs and CEN bandwidth (see `ExpressConnectResources.swift`); `nil` until one exists.
     public var expressConnect: ExpressConnectState? = nil
     /// Creation order of every id.
-    public var order: [String: Int] = [:]
+    public var order: ResourceTable<Int> = [:]
     package var nextOrder = 0
     /// The ids the running change created, changed or deleted (set by `ControlPlane.mutate`, `nil` at rest).
     package var journal: ChangeJournal?
@@ -50,19 +50,24 @@ public struct CloudState: Sendable, Hashable, Codable {
         journal?.ids.insert(id)
     }
 
-    /// `values` sorted by creation order.
+    /// The resources of `entries` (a table, or the entries of one that pass a filter) sorted by creation order.
     ///
     /// - Complexity: O(n log n), sorting integer positions: neither the values, which may be large structures,
     ///   nor their ids are moved while sorting.
-    public func ordered<T>(_ values: [String: T]) -> [T] {
-        // A dictionary lists its keys and its values in the same order. Only integer positions move while
-        // sorting, and the comparison touches no generic value.
-        let ids = Array(values.keys)
-        let orders = ids.map { order[$0] ?? 0 }
+    public func ordered<S: Sequence, T>(_ entries: S) -> [T] where S.Element == (key: String, value: T) {
+        // Only integer positions move while sorting, and the comparison touches no generic value.
+        var ids: [String] = []
+        var items: [T] = []
+        var orders: [Int] = []
+        ids.reserveCapacity(entries.underestimatedCount)
+        for (id, item) in entries {
+            ids.append(id)
+            items.append(item)
+            orders.append(order[id] ?? 0)
+        }
         var positions = Array(ids.indices)
         // Ties (replicas number their creations independently) are broken by id, the same on every replica.
         positions.sort { orders[$0] != orders[$1] ? orders[$0] < orders[$1] : ids[$0] < ids[$1] }
-        let items = Array(values.values)
         return positions.map { items[$0] }
     }
 
@@ -199,11 +204,19 @@ extension VirtualBorderRouter: RegionalResource {}
 extension ECSSecurityGroup: RegionalResource {}
 extension ECSInstance: RegionalResource {}
 
+extension VPC: SecondaryKeyed {
+    public var secondaryKeys: [String] { [vRouterId, routeTableId] }
+}
+
+extension VirtualBorderRouter: SecondaryKeyed {
+    public var secondaryKeys: [String] { [routeTableId] }
+}
+
 extension CloudState {
     /// The resource `id` of `values`, which must be in `region` when one is given; otherwise `code` (404),
     /// with a message naming the `noun`, the id and the region.
     func lookup<T: RegionalResource>(
-        _ values: [String: T],
+        _ values: ResourceTable<T>,
         _ id: String,
         region: String?,
         code: String,

@@ -341,7 +341,7 @@ public actor ResourceStoreStateStore: StateStore {
     }
 
     private static func region(ofTable id: String, in state: CloudState) -> String {
-        state.vpcs.values.first { $0.routeTableId == id }?.regionId ?? state.vbr(routeTable: id)?.regionId ?? "unknown"
+        (try? state.vpc(routeTable: id))?.regionId ?? state.vbr(routeTable: id)?.regionId ?? "unknown"
     }
 
     /// Adds the writes for one kind.
@@ -350,7 +350,7 @@ public actor ResourceStoreStateStore: StateStore {
     ///   only then is the comparison limited to the touched ids. A kind whose mutations do not (yet) is compared
     ///   in full, which is always correct and costs O(resources of that kind) when it changed.
     private func diff<T: Codable & Equatable>(
-        _ path: KeyPath<CloudState, [String: T]>,
+        _ path: KeyPath<CloudState, ResourceTable<T>>,
         _ kind: Kind,
         region: (T) -> String,
         journaled: Bool = false,

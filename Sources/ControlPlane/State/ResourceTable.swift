@@ -1,0 +1,173 @@
+public import HashTreeCollections
+
+/// The resources of one kind by id: a persistent hash map (swift-collections' `TreeDictionary`).
+///
+/// Every change runs on a copy of ``CloudState`` that is kept until the store accepted it. With Swift's
+/// `Dictionary` that copy duplicated each changed table whole, so a create cost O(n) in the number of resources
+/// of its kind; a `TreeDictionary` shares all unchanged nodes with the copy it came from, so copying is O(1) and a
+/// change copies O(log n) nodes. Two tables that share nodes also compare equal without visiting them.
+///
+/// For resources that live in a region (``RegionalResource``) the table also counts them per region, so the
+/// per-region quotas are checked in O(1) instead of by visiting every resource of the kind; for resources
+/// that own other ids (``SecondaryKeyed``: a VPC its vRouter and route table) it finds the owner of such an id
+/// in O(log n).
+///
+/// The surface is the part of `Dictionary`'s the control plane uses, so callers need not import the collection.
+public struct ResourceTable<Value>: Sequence {
+    public typealias Element = (key: String, value: Value)
+
+    @usableFromInline var storage: TreeDictionary<String, Value>
+    /// How many resources each region holds (regional resources only); derived from `storage`.
+    @usableFromInline var regionCounts: [String: Int] = [:]
+    /// The owner of each secondary key (``SecondaryKeyed`` resources only); derived from `storage`.
+    @usableFromInline var owners: TreeDictionary<String, String> = [:]
+
+    public init() { storage = [:] }
+
+    init(_ storage: TreeDictionary<String, Value>) {
+        self.storage = storage
+        recount()
+    }
+
+    public init<S: Sequence>(uniqueKeysWithValues pairs: S) where S.Element == (String, Value) {
+        self.init(TreeDictionary(uniqueKeysWithValues: pairs))
+    }
+
+    public subscript(id: String) -> Value? {
+        get { storage[id] }
+        set {
+            let before = Self.facts(of: storage[id])
+            storage[id] = newValue
+            reindex(id, before: before)
+        }
+        _modify {
+            let before = Self.facts(of: storage[id])
+            yield &storage[id]
+            reindex(id, before: before)
+        }
+    }
+
+    public subscript(id: String, default defaultValue: @autoclosure () -> Value) -> Value {
+        get { storage[id, default: defaultValue()] }
+        _modify {
+            let before = Self.facts(of: storage[id])
+            yield &storage[id, default: defaultValue()]
+            reindex(id, before: before)
+        }
+    }
+
+    /// How many resources of this table are in `region` (0 for resources that have no region).
+    /// - Complexity: O(1).
+    public func count(inRegion region: String) -> Int { regionCounts[region] ?? 0 }
+
+    /// The resource that owns the secondary key `key` (see ``SecondaryKeyed``), if any.
+    /// - Complexity: O(log n).
+    public func owner(of key: String) -> Value? { owners[key].flatMap { storage[$0] } }
+
+    /// What the indexes know of one resource.
+    private struct Facts: Equatable {
+        var region: String?
+        var keys: [String] = []
+    }
+
+    private static var isIndexed: Bool {
+        Value.self is any RegionalResource.Type || Value.self is any SecondaryKeyed.Type
+    }
+
+    private static func facts(of value: Value?) -> Facts? {
+        guard let value, isIndexed else { return nil }
+        return Facts(
+            region: (value as? any RegionalResource)?.regionId,
+            keys: (value as? any SecondaryKeyed)?.secondaryKeys ?? []
+        )
+    }
+
+    /// Updates the indexes for the resource `id`, which had the facts `before` and now has its current ones.
+    private mutating func reindex(_ id: String, before: Facts?) {
+        let after = Self.facts(of: storage[id])
+        guard before != after else { return }
+        if let before {
+            if let region = before.region {
+                let left = (regionCounts[region] ?? 0) - 1
+                regionCounts[region] = left > 0 ? left : nil
+            }
+            for key in before.keys where owners[key] == id { owners[key] = nil }
+        }
+        if let after {
+            if let region = after.region { regionCounts[region, default: 0] += 1 }
+            for key in after.keys { owners[key] = id }
+        }
+    }
+
+    /// Builds the indexes from `storage`.
+    private mutating func recount() {
+        regionCounts = [:]
+        owners = [:]
+        guard Self.isIndexed else { return }
+        for (id, value) in storage {
+            guard let facts = Self.facts(of: value) else { continue }
+            if let region = facts.region { regionCounts[region, default: 0] += 1 }
+            for key in facts.keys { owners[key] = id }
+        }
+    }
+
+    @inlinable public var count: Int { storage.count }
+    @inlinable public var isEmpty: Bool { storage.isEmpty }
+    /// The ids, in the table's (hash) order; the same order as ``values``.
+    @inlinable public var keys: some Collection<String> { storage.keys }
+    /// The resources, in the table's (hash) order; the same order as ``keys``.
+    @inlinable public var values: some Collection<Value> { storage.values }
+
+    @discardableResult
+    public mutating func removeValue(forKey id: String) -> Value? {
+        let before = Self.facts(of: storage[id])
+        let removed = storage.removeValue(forKey: id)
+        reindex(id, before: before)
+        return removed
+    }
+
+
+    @inlinable public func makeIterator() -> Iterator { Iterator(base: storage.makeIterator()) }
+
+    public struct Iterator: IteratorProtocol {
+        @usableFromInline var base: TreeDictionary<String, Value>.Iterator
+
+        @inlinable init(base: TreeDictionary<String, Value>.Iterator) { self.base = base }
+
+        @inlinable public mutating func next() -> Element? { base.next() }
+    }
+}
+
+extension ResourceTable: ExpressibleByDictionaryLiteral {
+    public init(dictionaryLiteral elements: (String, Value)...) {
+        self.init(TreeDictionary(uniqueKeysWithValues: elements))
+    }
+}
+
+extension ResourceTable: Sendable where Value: Sendable {}
+
+extension ResourceTable: Equatable where Value: Equatable {
+    /// Equal when both hold the same ids with equal values (shared nodes are not visited).
+    @inlinable public static func == (lhs: Self, rhs: Self) -> Bool { lhs.storage == rhs.storage }
+}
+
+extension ResourceTable: Hashable where Value: Hashable {
+    @inlinable public func hash(into hasher: inout Hasher) { hasher.combine(storage) }
+}
+
+/// Encoded as a `Dictionary` is: an object keyed by id (the region counts are derived, not encoded).
+extension ResourceTable: Codable where Value: Codable {
+    public init(from decoder: any Decoder) throws {
+        self.init(try TreeDictionary(from: decoder))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try storage.encode(to: encoder)
+    }
+}
+
+/// A resource that owns other ids, unique among all resources of its kind (a VPC its vRouter and route table), so
+/// its ``ResourceTable`` can find it by them (``ResourceTable/owner(of:)``).
+public protocol SecondaryKeyed {
+    var secondaryKeys: [String] { get }
+}
