@@ -28,7 +28,7 @@ struct ResourceTableTests {
         let regions = ["r-a", "r-b", "r-c"]
         var table: ResourceTable<Owner> = [:]
         var keys: [String] = []
-        for step in 0..<400 {
+        for step in 0..<200 {
             let id = "o-\(Int.random(in: 0..<40, using: &random))"
             switch Int.random(in: 0..<5, using: &random) {
             case 0, 1:  // create or replace through the setter
@@ -79,5 +79,53 @@ struct ResourceTableTests {
         #expect(copy.count == 1 && copy.count(inRegion: "r-a") == 1 && copy.owner(of: "vtb-2") == nil)
         #expect(original.count(inRegion: "r-a") == 1 && original.count(inRegion: "r-b") == 1)
         #expect(copy != original)
+    }
+}
+
+/// Listings in creation order, page by page, while the state changes between pages.
+struct CreationOrderListingTests {
+    @Test func pagesFollowCreationOrderAcrossChanges() throws {
+        var state = CloudState()
+        var next = 0
+        let context = MutationContext(
+            now: Date(timeIntervalSince1970: 0),
+            quotas: { var q = Quotas(); q.vpcsPerRegion = 1000; return q }(),
+            makeID: { prefix in
+                next += 1
+                // Ids whose text order is the reverse of their creation order, so a sort by id would show.
+                return prefix + String(format: "%05d", 99_999 - next)
+            },
+            randomString: { String(repeating: "x", count: $0) }
+        )
+        var created: [String] = []
+        for index in 0..<120 {
+            let region = index % 3 == 0 ? "r-b" : "r-a"
+            let vpc = try state.createVPC(.init(regionId: region, cidrBlock: "10.0.0.0/16"), context)
+            if region == "r-a" { created.append(vpc.id) }
+        }
+        func all(pageSize: Int) -> [String] {
+            var ids: [String] = []
+            var offset = 0
+            while true {
+                let page = state.page(of: state.vpcs, offset: offset, limit: pageSize) { $0.regionId == "r-a" }
+                #expect(page.total == created.count)
+                ids += page.items.map(\.id)
+                offset += pageSize
+                if offset >= page.total { return ids }
+            }
+        }
+        #expect(all(pageSize: 7) == created)
+        #expect(state.ordered(state.vpcs).map(\.id).filter(created.contains) == created)
+        // A change between pages: the next listing sees it.
+        try state.deleteVPC(created[5], region: "r-a")
+        created.remove(at: 5)
+        #expect(all(pageSize: 50) == created)
+        let vpc = try state.createVPC(.init(regionId: "r-a", cidrBlock: "10.1.0.0/16"), context)
+        created.append(vpc.id)
+        #expect(all(pageSize: 50) == created)
+        // A copy taken before a change keeps its own order.
+        let before = state
+        _ = try state.createVPC(.init(regionId: "r-a", cidrBlock: "10.2.0.0/16"), context)
+        #expect(before.page(of: before.vpcs, offset: 0, limit: 1000) { $0.regionId == "r-a" }.items.map(\.id) == created)
     }
 }

@@ -1,3 +1,4 @@
+public import ControlPlane
 import Foundation
 
 /// The decoded request an action runs on, with typed accessors that answer the cloud's error codes.
@@ -101,10 +102,22 @@ public struct Paging: Sendable, Equatable {
         self.pageSize = pageSize
     }
 
+    /// The index of this page's first item in the whole list.
+    public var offset: Int { (pageNumber - 1) * pageSize }
+
     /// The items of this page.
     public func page<T>(of items: [T]) -> ArraySlice<T> {
         let start = min((pageNumber - 1) * pageSize, items.count)
         return items[start..<min(start + pageSize, items.count)]
+    }
+
+    /// This page of the resources of `table` that pass `isIncluded` in creation order, and how many pass in all.
+    public func page<T>(
+        of table: ResourceTable<T>,
+        in state: CloudState,
+        where isIncluded: (T) throws -> Bool
+    ) rethrows -> (total: Int, items: [T]) {
+        try state.page(of: table, offset: offset, limit: pageSize, where: isIncluded)
     }
 
     /// `TotalCount`, `PageNumber`, `PageSize` fields.

@@ -31,13 +31,13 @@ enum CENActions {
                 }
                 let paging = try input.paging()
                 return try await read(cp) { state in
-                    let list = state.ordered(state.cens).filter {
+                    let (total, list) = paging.page(of: state.cens, in: state) {
                         (ids?.contains($0.id) ?? true) && (names?.contains($0.name) ?? true)
                     }
-                    var body = APIObject(paging.fields(total: list.count))
+                    var body = APIObject(paging.fields(total: total))
                     body["Cens"] = .wrapped(
                         "Cen",
-                        paging.page(of: list).map { cen in
+                        list.map { cen in
                             [
                                 "CenId": .string(cen.id), "Name": .string(cen.name),
                                 "Description": .string(cen.description),

@@ -58,7 +58,7 @@ enum CENBandwidthActions {
                 let isOr = try input.bool("IsOrKey", default: false)
                 let paging = try input.paging()
                 return try await read(cp) { state in
-                    let list = state.ordered(state.cenBandwidthPackages).filter { package in
+                    let (total, list) = paging.page(of: state.cenBandwidthPackages, in: state) { package in
                         let fields = [
                             "CenId": package.cenId ?? "", "Status": package.status,
                             "CenBandwidthPackageId": package.id, "Name": package.name,
@@ -68,10 +68,10 @@ enum CENBandwidthActions {
                         }
                         return ExpressConnectActions.matches(filters, fields)
                     }
-                    var body = APIObject(paging.fields(total: list.count))
+                    var body = APIObject(paging.fields(total: total))
                     body["CenBandwidthPackages"] = .wrapped(
                         "CenBandwidthPackage",
-                        paging.page(of: list).map { packageObject($0, state) }
+                        list.map { packageObject($0, state) }
                     )
                     return body
                 }
@@ -102,7 +102,7 @@ enum CENBandwidthActions {
                 let paging = try input.paging()
                 return try await read(cp) { state throws(ControlPlaneError) in
                     if let cenId { _ = try state.cen(cenId) }
-                    let list = state.ordered(state.cens).filter { cenId == nil || $0.id == cenId }
+                    let list = state.ordered(state.cens) { cenId == nil || $0.id == cenId }
                         .flatMap { state.bandwidthLimits(of: $0.id) }
                         .filter { region == nil || $0.localRegionId == region || $0.oppositeRegionId == region }
                     var body = APIObject(paging.fields(total: list.count))

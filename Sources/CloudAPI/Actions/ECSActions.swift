@@ -59,15 +59,15 @@ enum ECSActions {
                 let type = input.string("SecurityGroupType")
                 let paging = try input.paging(defaultSize: 10, maxSize: 50)
                 return try await read(cp) { state in
-                    let groups = state.ordered(state.securityGroups).filter {
+                    let (total, groups) = paging.page(of: state.securityGroups, in: state) {
                         $0.regionId == region && (vpcId == nil || $0.vpcId == vpcId)
                             && (single == nil || $0.id == single) && (ids?.contains($0.id) ?? true)
                             && (name == nil || $0.name == name) && (type == nil || $0.securityGroupType == type)
                     }
-                    var body = APIObject([("RegionId", .string(region))] + paging.fields(total: groups.count))
+                    var body = APIObject([("RegionId", .string(region))] + paging.fields(total: total))
                     body["SecurityGroups"] = .wrapped(
                         "SecurityGroup",
-                        paging.page(of: groups).map { group in
+                        groups.map { group in
                             let members = state.instances(inGroup: group.id).count
                             return [
                                 "SecurityGroupId": .string(group.id), "SecurityGroupName": .string(group.name),
@@ -117,7 +117,7 @@ enum ECSActions {
                 let status = input.string("Status")
                 let paging = try input.paging(defaultSize: 10, maxSize: 100)
                 return try await read(cp) { state in
-                    let list = state.ordered(state.instances).filter {
+                    let (total, list) = paging.page(of: state.instances, in: state) {
                         $0.regionId == region && (ids?.contains($0.id) ?? true)
                             && (addresses?.contains($0.privateIpAddress.description) ?? true)
                             && (vpcId == nil || $0.vpcId == vpcId) && (vSwitchId == nil || $0.vSwitchId == vSwitchId)
@@ -125,9 +125,9 @@ enum ECSActions {
                             && (groupId == nil || $0.securityGroupIds.contains(groupId!))
                             && (name == nil || $0.name == name) && (status == nil || $0.status == status)
                     }
-                    var body = APIObject(paging.fields(total: list.count))
+                    var body = APIObject(paging.fields(total: total))
                     body["NextToken"] = ""
-                    body["Instances"] = .wrapped("Instance", paging.page(of: list).map(instanceObject))
+                    body["Instances"] = .wrapped("Instance", list.map(instanceObject))
                     return body
                 }
             },

@@ -123,7 +123,7 @@ enum ExpressConnectActions {
                 let paging = try input.paging()
                 let owner = input.accessKeyId
                 return try await read(cp) { state in
-                    let list = state.ordered(state.routerInterfaces).filter { ri in
+                    let (total, list) = paging.page(of: state.routerInterfaces, in: state) { ri in
                         ri.regionId == region
                             && matches(
                                 filters,
@@ -137,10 +137,10 @@ enum ExpressConnectActions {
                                 ]
                             )
                     }
-                    var body = APIObject(paging.fields(total: list.count))
+                    var body = APIObject(paging.fields(total: total))
                     body["RouterInterfaceSet"] = .wrapped(
                         "RouterInterfaceType",
-                        paging.page(of: list).map { routerInterfaceObject($0, state) }
+                        list.map { routerInterfaceObject($0, state) }
                     )
                     return body
                 }
@@ -248,7 +248,7 @@ enum ExpressConnectActions {
                 )
                 let paging = try input.paging()
                 return try await read(cp) { state in
-                    let list = state.ordered(state.vbrs).filter { vbr in
+                    let (total, list) = paging.page(of: state.vbrs, in: state) { vbr in
                         vbr.regionId == region
                             && matches(
                                 filters,
@@ -259,10 +259,10 @@ enum ExpressConnectActions {
                                 ]
                             )
                     }
-                    var body = APIObject(paging.fields(total: list.count))
+                    var body = APIObject(paging.fields(total: total))
                     body["VirtualBorderRouterSet"] = .wrapped(
                         "VirtualBorderRouterType",
-                        paging.page(of: list).map { vbrObject($0, state) }
+                        list.map { vbrObject($0, state) }
                     )
                     return body
                 }
@@ -333,15 +333,15 @@ enum ExpressConnectActions {
         let tableId = input.string("RouteTableId")
         let tableType = input.string("RouteTableType")
         return try await read(cp) { state in
-            let vbrs = state.ordered(state.vbrs).filter {
+            let (total, vbrs) = paging.page(of: state.vbrs, in: state) {
                 $0.regionId == region && (router == nil || $0.id == router)
                     && (tableId == nil || $0.routeTableId == tableId) && (tableType == nil || tableType == "System")
                     && input.string("VpcId") == nil
             }
-            var body = APIObject(paging.fields(total: vbrs.count))
+            var body = APIObject(paging.fields(total: total))
             body["RouterTableList"] = .wrapped(
                 "RouterTableListType",
-                paging.page(of: vbrs).map { vbr in
+                vbrs.map { vbr in
                     [
                         "RouteTableId": .string(vbr.routeTableId), "RouteTableName": "", "RouteTableType": "System",
                         "RouterId": .string(vbr.id), "RouterType": "VBR", "VpcId": "", "Status": "Available",

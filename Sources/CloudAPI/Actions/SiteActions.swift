@@ -37,13 +37,13 @@ enum SiteActions {
                 let paging = try input.paging()
                 return try await readView(cp) { view in
                     let state = view.state
-                    let list = state.ordered(state.sites).filter {
+                    let (total, list) = paging.page(of: state.sites, in: state) {
                         (ids == nil || ids!.contains($0.id)) && (region == nil || $0.regionId == region)
                             && (name == nil || $0.name == name)
                     }
                     let tunnels = view.siteTunnelStates()
-                    var body = APIObject(paging.fields(total: list.count))
-                    body["Sites"] = .wrapped("Site", paging.page(of: list).map { .object(siteObject($0, tunnels)) })
+                    var body = APIObject(paging.fields(total: total))
+                    body["Sites"] = .wrapped("Site", list.map { .object(siteObject($0, tunnels)) })
                     return body
                 }
             },

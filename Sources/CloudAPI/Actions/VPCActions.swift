@@ -29,14 +29,12 @@ enum VPCActions {
                 let isDefault = try input.bool("IsDefault")
                 let paging = try input.paging()
                 return try await read(cp) { state in
-                    let vpcs = state.ordered(
-                        state.vpcs.filter { _, vpc in
-                            vpc.regionId == region && (ids?.contains(vpc.id) ?? true) && (name == nil || vpc.name == name)
-                                && (isDefault == nil || isDefault == false)
-                        }
-                    )
-                    var body = APIObject(paging.fields(total: vpcs.count))
-                    body["Vpcs"] = .wrapped("Vpc", paging.page(of: vpcs).map { vpcObject($0, state) })
+                    let (total, vpcs) = paging.page(of: state.vpcs, in: state) { vpc in
+                        vpc.regionId == region && (ids?.contains(vpc.id) ?? true) && (name == nil || vpc.name == name)
+                            && (isDefault == nil || isDefault == false)
+                    }
+                    var body = APIObject(paging.fields(total: total))
+                    body["Vpcs"] = .wrapped("Vpc", vpcs.map { vpcObject($0, state) })
                     return body
                 }
             },
@@ -93,14 +91,14 @@ enum VPCActions {
                 let table = input.string("RouteTableId")
                 let paging = try input.paging()
                 return try await read(cp) { state in
-                    let list = state.ordered(state.vSwitches).filter { vs in
+                    let (total, list) = paging.page(of: state.vSwitches, in: state) { vs in
                         (region == nil || vs.regionId == region) && (vpcId == nil || vs.vpcId == vpcId)
                             && (ids?.contains(vs.id) ?? true) && (zone == nil || vs.zoneId == zone)
                             && (name == nil || vs.name == name)
                             && (table == nil || state.vpcs[vs.vpcId]?.routeTableId == table)
                     }
-                    var body = APIObject(paging.fields(total: list.count))
-                    body["VSwitches"] = .wrapped("VSwitch", paging.page(of: list).map { vSwitchObject($0, state) })
+                    var body = APIObject(paging.fields(total: total))
+                    body["VSwitches"] = .wrapped("VSwitch", list.map { vSwitchObject($0, state) })
                     return body
                 }
             },
@@ -186,14 +184,14 @@ enum VPCActions {
                 let paging = try input.paging()
                 return try await readView(cp) { view in
                     let state = view.state
-                    let vpcs = state.ordered(state.vpcs).filter {
+                    let (total, vpcs) = paging.page(of: state.vpcs, in: state) {
                         (router == nil || $0.vRouterId == router) && (tableId == nil || $0.routeTableId == tableId)
                             && (region == nil || $0.regionId == region) && input.string("RouterType") != "VBR"
                     }
-                    var body = APIObject(paging.fields(total: vpcs.count))
+                    var body = APIObject(paging.fields(total: total))
                     body["RouteTables"] = .wrapped(
                         "RouteTable",
-                        paging.page(of: vpcs).map { vpc in
+                        vpcs.map { vpc in
                             let entries = routeEntries(of: vpc, view).filter { type == nil || $0.type == type }
                             return [
                                 "RouteTableId": .string(vpc.routeTableId), "RouteTableType": "System",
@@ -218,17 +216,17 @@ enum VPCActions {
                     return try await ExpressConnectActions.vbrRouteTableList(cp, input, region: region, paging: paging)
                 }
                 return try await read(cp) { state in
-                    let vpcs = state.ordered(state.vpcs).filter {
+                    let (total, vpcs) = paging.page(of: state.vpcs, in: state) {
                         $0.regionId == region && (vpcId == nil || $0.id == vpcId)
                             && (router == nil || $0.vRouterId == router)
                             && (tableId == nil || $0.routeTableId == tableId)
                             && (tableType == nil || tableType == "System")
                             && (input.string("RouterType") ?? "VRouter") == "VRouter"
                     }
-                    var body = APIObject(paging.fields(total: vpcs.count))
+                    var body = APIObject(paging.fields(total: total))
                     body["RouterTableList"] = .wrapped(
                         "RouterTableListType",
-                        paging.page(of: vpcs).map { vpc in
+                        vpcs.map { vpc in
                             [
                                 "RouteTableId": .string(vpc.routeTableId), "RouteTableName": "",
                                 "RouteTableType": "System",

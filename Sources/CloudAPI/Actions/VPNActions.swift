@@ -41,15 +41,15 @@ enum VPNActions {
                 let business = input.string("BusinessStatus")
                 let paging = try input.paging()
                 return try await read(cp) { state in
-                    let list = state.ordered(state.vpnGateways).filter {
+                    let (total, list) = paging.page(of: state.vpnGateways, in: state) {
                         $0.regionId == region && (vpcId == nil || $0.vpcId == vpcId) && (id == nil || $0.id == id)
                             && (status == nil || $0.status == status)
                             && (business == nil || $0.businessStatus == business)
                     }
-                    var body = APIObject(paging.fields(total: list.count))
+                    var body = APIObject(paging.fields(total: total))
                     body["VpnGateways"] = .wrapped(
                         "VpnGateway",
-                        paging.page(of: list).map { .object(gatewayObject($0)) }
+                        list.map { .object(gatewayObject($0)) }
                     )
                     return body
                 }
@@ -99,13 +99,13 @@ enum VPNActions {
                 let id = input.string("CustomerGatewayId")
                 let paging = try input.paging()
                 return try await read(cp) { state in
-                    let list = state.ordered(state.customerGateways).filter {
+                    let (total, list) = paging.page(of: state.customerGateways, in: state) {
                         $0.regionId == region && (id == nil || $0.id == id)
                     }
-                    var body = APIObject(paging.fields(total: list.count))
+                    var body = APIObject(paging.fields(total: total))
                     body["CustomerGateways"] = .wrapped(
                         "CustomerGateway",
-                        paging.page(of: list).map { .object(customerGatewayObject($0)) }
+                        list.map { .object(customerGatewayObject($0)) }
                     )
                     return body
                 }
@@ -156,14 +156,14 @@ enum VPNActions {
                 let paging = try input.paging()
                 return try await readView(cp) { view in
                     let state = view.state
-                    let list = state.ordered(state.vpnConnections).filter {
+                    let (total, list) = paging.page(of: state.vpnConnections, in: state) {
                         $0.regionId == region && (gatewayId == nil || $0.vpnGatewayId == gatewayId)
                             && (customerId == nil || $0.customerGatewayId == customerId) && (id == nil || $0.id == id)
                     }
-                    var body = APIObject(paging.fields(total: list.count))
+                    var body = APIObject(paging.fields(total: total))
                     body["VpnConnections"] = .wrapped(
                         "VpnConnection",
-                        paging.page(of: list).map { .object(connectionObject($0, view, tagsKey: "Tag")) }
+                        list.map { .object(connectionObject($0, view, tagsKey: "Tag")) }
                     )
                     return body
                 }

@@ -71,6 +71,39 @@ public struct CloudState: Sendable, Hashable, Codable {
         return positions.map { items[$0] }
     }
 
+    /// The resources of `table` in creation order.
+    ///
+    /// - Complexity: O(n) once the table's creation order is known; O(n log n) on the first call after a change.
+    @inlinable
+    public func ordered<T>(_ table: ResourceTable<T>) -> [T] {
+        table.valuesInCreationOrder(order)
+    }
+
+    /// The resources of `table` that pass `isIncluded`, in creation order.
+    @inlinable
+    public func ordered<T>(_ table: ResourceTable<T>, where isIncluded: (T) throws -> Bool) rethrows -> [T] {
+        try table.valuesInCreationOrder(order).filter(isIncluded)
+    }
+
+    /// The page `offset..<offset + limit` of the resources of `table` that pass `isIncluded`, in creation order,
+    /// and how many pass in all (a listing's `TotalCount`).
+    @inlinable
+    public func page<T>(
+        of table: ResourceTable<T>,
+        offset: Int,
+        limit: Int,
+        where isIncluded: (T) throws -> Bool
+    ) rethrows -> (total: Int, items: [T]) {
+        var total = 0
+        var items: [T] = []
+        for item in table.valuesInCreationOrder(order) {
+            guard try isIncluded(item) else { continue }
+            if total >= offset && items.count < limit { items.append(item) }
+            total += 1
+        }
+        return (total, items)
+    }
+
     /// Every id in use, to keep generated ids unique.
     func contains(id: String) -> Bool { order[id] != nil }
 }

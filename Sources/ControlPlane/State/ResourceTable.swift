@@ -1,3 +1,4 @@
+import Foundation
 public import HashTreeCollections
 
 /// The resources of one kind by id: a persistent hash map (swift-collections' `TreeDictionary`).
@@ -21,6 +22,8 @@ public struct ResourceTable<Value>: Sequence {
     @usableFromInline var regionCounts: [String: Int] = [:]
     /// The owner of each secondary key (``SecondaryKeyed`` resources only); derived from `storage`.
     @usableFromInline var owners: TreeDictionary<String, String> = [:]
+    /// The resources in creation order, once a listing asked for them; emptied by every change.
+    @usableFromInline var creationOrder = CreationOrderMemo<Value>()
 
     public init() { storage = [:] }
 
@@ -84,6 +87,7 @@ public struct ResourceTable<Value>: Sequence {
 
     /// Updates the indexes for the resource `id`, which had the facts `before` and now has its current ones.
     private mutating func reindex(_ id: String, before: Facts?) {
+        forgetCreationOrder()
         let after = Self.facts(of: storage[id])
         guard before != after else { return }
         if let before {
@@ -97,6 +101,42 @@ public struct ResourceTable<Value>: Sequence {
             if let region = after.region { regionCounts[region, default: 0] += 1 }
             for key in after.keys { owners[key] = id }
         }
+    }
+
+    /// Empties the creation-order memo: in place when no copy of the table shares it.
+    private mutating func forgetCreationOrder() {
+        if isKnownUniquelyReferenced(&creationOrder) {
+            creationOrder.forget()
+        } else {
+            creationOrder = CreationOrderMemo()
+        }
+    }
+
+    /// The resources in creation order (`order` gives each id's position; ties are broken by id).
+    ///
+    /// Remembered until the table changes, or a call passes another `order`: paging through a list costs one sort,
+    /// not one per page, and no look-up by id.
+    @inlinable
+    public func valuesInCreationOrder(_ order: ResourceTable<Int>) -> [Value] {
+        creationOrder.values(for: order) ?? sortByCreation(order)
+    }
+
+    @usableFromInline
+    func sortByCreation(_ order: ResourceTable<Int>) -> [Value] {
+        var ids: [String] = []
+        var values: [Value] = []
+        ids.reserveCapacity(storage.count)
+        values.reserveCapacity(storage.count)
+        for (id, value) in storage {
+            ids.append(id)
+            values.append(value)
+        }
+        let positions = ids.map { order[$0] ?? 0 }
+        var indices = Array(ids.indices)
+        indices.sort { positions[$0] != positions[$1] ? positions[$0] < positions[$1] : ids[$0] < ids[$1] }
+        let sorted = indices.map { values[$0] }
+        creationOrder.remember(sorted, for: order)
+        return sorted
     }
 
     /// Builds the indexes from `storage`.
@@ -163,6 +203,43 @@ extension ResourceTable: Codable where Value: Codable {
 
     public func encode(to encoder: any Encoder) throws {
         try storage.encode(to: encoder)
+    }
+}
+
+/// The memo behind ``ResourceTable/valuesInCreationOrder(_:)``, shared by copies of a table until one changes.
+///
+/// Reads of one state may run concurrently (snapshots handed to readers), so it is locked.
+@usableFromInline
+final class CreationOrderMemo<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var order: ResourceTable<Int>?
+    private var values: [Value] = []
+
+    @usableFromInline init() {}
+
+    /// The remembered resources, if they were sorted with `order` (identical tables compare in O(1)).
+    @usableFromInline
+    func values(for order: ResourceTable<Int>) -> [Value]? {
+        lock.withLock {
+            guard let known = self.order, known == order else { return nil }
+            return values
+        }
+    }
+
+    @usableFromInline
+    func remember(_ values: [Value], for order: ResourceTable<Int>) {
+        lock.withLock {
+            self.order = order
+            self.values = values
+        }
+    }
+
+    @usableFromInline
+    func forget() {
+        lock.withLock {
+            order = nil
+            values = []
+        }
     }
 }
 

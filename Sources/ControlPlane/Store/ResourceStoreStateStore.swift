@@ -210,6 +210,12 @@ public actor ResourceStoreStateStore: StateStore {
             }
             for record in result.records { versions[ResourceKey(kind: record.kind, id: record.id)] = record.version }
             for key in result.deleted { versions[key] = nil }
+            // When this commit's log entries directly follow what was read, the reader can skip them: they are
+            // this state's own changes.
+            let positions = result.changes.map(\.sequence)
+            if positions.first == sequence + 1, positions.last == sequence + Int64(positions.count) {
+                sequence += Int64(positions.count)
+            }
         }
         last = state
     }
@@ -271,7 +277,11 @@ public actor ResourceStoreStateStore: StateStore {
     /// Reads the change log past the last position seen and fetches the resources other writers created,
     /// changed or deleted; own commits are recognised by their version and skipped.
     public func changesFromOthers() async throws -> StateUpdate? {
-        seenSignal = await store.changeSignal.current
+        let look = await store.changeSignal.look(readUpTo: sequence)
+        seenSignal = look.generation
+        // Own commits move `sequence` past themselves (see `commit`): a store that signals every write with its
+        // position then needs no read when nobody else wrote.
+        guard look.mayHoldMore else { return nil }
         var position = sequence
         var latest: [ResourceKey: ChangeRecord] = [:]
         while true {

@@ -21,7 +21,7 @@ public actor MemoryStore: ResourceStore {
 
     private var state = State()
     private let clock: @Sendable () -> Date
-    public nonisolated let changeSignal = ChangeSignal()
+    public nonisolated let changeSignal = ChangeSignal(firesForEveryWrite: true)
 
     /// Creates an empty store.
     ///
@@ -143,7 +143,7 @@ public actor MemoryStore: ResourceStore {
         }
         next.changes.append(contentsOf: changes)
         state = next
-        if !changes.isEmpty { await changeSignal.fire() }
+        if let last = changes.last { await changeSignal.fire(through: last.sequence) }
         return CommitResult(records: records, deleted: deleted, changes: changes)
     }
 

@@ -264,7 +264,7 @@ public final class PostgresStore: ResourceStore {
                 try await Self.apply(batch, now: now, connection, logger)
             }
         }
-        if !result.changes.isEmpty { await changeSignal.fire() }
+        if let last = result.changes.last { await changeSignal.fire(through: last.sequence) }
         return result
     }
 

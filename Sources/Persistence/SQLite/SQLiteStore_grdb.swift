@@ -13,7 +13,7 @@ public final class SQLiteStore: ResourceStore {
     private let writer: any DatabaseWriter
     private let clock: @Sendable () -> Date
     private let poller: Task<Void, Never>?
-    public let changeSignal = ChangeSignal()
+    public let changeSignal = ChangeSignal(firesForEveryWrite: true)
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     ///
@@ -50,7 +50,7 @@ public final class SQLiteStore: ResourceStore {
                 var seen: Int64 = -1
                 while !Task.isCancelled {
                     if let latest = try? await writer.read({ db in try Self.latestSequence(db) }), latest != seen {
-                        if seen >= 0 { await changeSignal.fire() }
+                        if seen >= 0 { await changeSignal.fire(through: latest) }
                         seen = latest
                     }
                     try? await Task.sleep(for: pollInterval)
@@ -162,10 +162,10 @@ public final class SQLiteStore: ResourceStore {
     public func commit(_ batch: WriteBatch) async throws(StoreError) -> CommitResult {
         try Validation.batch(batch)
         let now = Timestamp.microseconds(clock())
-        let result = try await write("committing a batch of \(batch.operations.count) operations") { db in
+        let result = try write("committing a batch of \(batch.operations.count) operations") { db in
             try Self.apply(batch, now: now, db)
         }
-        if !result.changes.isEmpty { await changeSignal.fire() }
+        if let last = result.changes.last { await changeSignal.fire(through: last.sequence) }
         return result
     }
 
@@ -325,7 +325,7 @@ public final class SQLiteStore: ResourceStore {
     @discardableResult
     public func purgeExpiredIdempotencyRecords() async throws(StoreError) -> Int {
         let now = Timestamp.microseconds(clock())
-        return try await write("purging expired idempotency records") { db in
+        return try write("purging expired idempotency records") { db in
             try db.execute(sql: "DELETE FROM idempotency_record WHERE expires_at <= ?", arguments: [now])
             return db.changesCount
         }
@@ -335,7 +335,7 @@ public final class SQLiteStore: ResourceStore {
 
     public func createAccessKey(_ key: AccessKey) async throws(StoreError) {
         try Validation.accessKey(key)
-        try await write("creating access key '\(key.id)'") { db in
+        try write("creating access key '\(key.id)'") { db in
             let row = AccessKeyRow(key)
             try row.insert(db, onConflict: .ignore)
             guard db.changesCount == 1 else { throw StoreError.duplicateAccessKey(id: key.id) }
@@ -356,7 +356,7 @@ public final class SQLiteStore: ResourceStore {
 
     @discardableResult
     public func deleteAccessKey(id: String) async throws(StoreError) -> Bool {
-        try await write("deleting access key '\(id)'") { db in
+        try write("deleting access key '\(id)'") { db in
             try db.execute(sql: "DELETE FROM access_key WHERE id = ?", arguments: [id])
             return db.changesCount == 1
         }
@@ -400,14 +400,16 @@ public final class SQLiteStore: ResourceStore {
 
     /// Runs `body` in one `BEGIN IMMEDIATE` transaction: it takes the write lock before reading, so the
     /// versions it compares cannot change under it, and it commits all or nothing.
+    ///
+    /// The transaction runs on the calling thread (GRDB's synchronous write): a commit takes far less than the
+    /// two thread hand-offs an asynchronous write costs (to GRDB's queue and back), and the control plane
+    /// commits one change at a time anyway.
     private func write<T: Sendable>(
         _ what: String,
-        _ body: @escaping @Sendable (Database) throws -> T
-    )
-        async throws(StoreError) -> T
-    {
+        _ body: (Database) throws -> T
+    ) throws(StoreError) -> T {
         do {
-            return try await writer.writeWithoutTransaction { db in
+            return try writer.writeWithoutTransaction { db in
                 var result: T?
                 try db.inTransaction(.immediate) {
                     result = try body(db)
