@@ -189,7 +189,19 @@ public actor ControlPlane {
 
     private static let idAlphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789")
 
+    /// `count` characters of `idAlphabet`, twelve from each 64-bit draw (36^12 < 2^64): the system generator asks
+    /// the kernel on every draw, and an id has twenty characters.
     private func randomString(_ count: Int) -> String {
-        String((0..<count).map { _ in Self.idAlphabet[Int(random.next() % UInt64(Self.idAlphabet.count))] })
+        var characters: [Character] = []
+        characters.reserveCapacity(count)
+        let base = UInt64(Self.idAlphabet.count)
+        while characters.count < count {
+            var bits = random.next()
+            for _ in 0..<min(12, count - characters.count) {
+                characters.append(Self.idAlphabet[Int(bits % base)])
+                bits /= base
+            }
+        }
+        return String(characters)
     }
 }

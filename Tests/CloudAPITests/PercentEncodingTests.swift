@@ -33,3 +33,21 @@ struct PercentEncodingTests {
         #expect(PercentEncoding.decodeFormComponent("%FF") == nil)  // not UTF-8
     }
 }
+
+/// Form bodies and query strings split into parameters.
+struct FormParsingTests {
+    @Test func splitsOnAmpersandAndTheFirstEquals() throws {
+        let parameters = try RPCParameters(formEncoded: "a=1&b=&c&=x&d=e=f&&g=%2B+h&n=Z%C3%BCrich", source: "test")
+        #expect(parameters.pairs.map(\.name) == ["a", "b", "c", "d", "g", "n"])
+        #expect(parameters.pairs.map(\.value) == ["1", "", "", "e=f", "+ h", "Zürich"])
+    }
+
+    @Test func aBrokenEscapeNamesTheComponentAndWhereItCameFrom() {
+        #expect(throws: APIError.self) { try RPCParameters(formEncoded: "a=1&b=%ZZ", source: "form body") }
+        do {
+            _ = try RPCParameters(formEncoded: "a=1&b=%ZZ", source: "form body")
+        } catch {
+            #expect(error.message.contains("'b=%ZZ'") && error.message.contains("form body"))
+        }
+    }
+}

@@ -25,10 +25,16 @@ public struct RPCParameters: Sendable, Equatable {
 
     /// Adds the pairs of a form-encoded string after the existing ones.
     public mutating func append(formEncoded text: Substring, source: String) throws(APIError) {
-        for component in text.split(separator: "&", omittingEmptySubsequences: true) {
-            let parts = component.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let name = PercentEncoding.decodeFormComponent(parts[0]),
-                let value = PercentEncoding.decodeFormComponent(parts.count > 1 ? parts[1] : "")
+        // Split on the UTF-8 bytes `&` and `=` (ASCII, so every piece is whole characters): splitting the
+        // text by Character would look for grapheme boundaries in every byte.
+        let utf8 = text.utf8
+        for piece in utf8.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
+            let component = Substring(piece)
+            let equals = piece.firstIndex(of: UInt8(ascii: "="))
+            let rawName = Substring(piece[..<(equals ?? piece.endIndex)])
+            let rawValue = equals.map { Substring(piece[piece.index(after: $0)...]) } ?? ""
+            guard let name = PercentEncoding.decodeFormComponent(rawName),
+                let value = PercentEncoding.decodeFormComponent(rawValue)
             else {
                 throw APIError(
                     code: "InvalidParameter",

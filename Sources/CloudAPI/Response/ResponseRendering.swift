@@ -40,55 +40,64 @@ public enum ResponseFormat: String, Sendable {
     }
 }
 
+/// JSON as UTF-8 bytes: whole strings are copied in one piece, never character by character.
 enum JSONWriter {
     static func write(_ value: APIValue, into out: inout String) {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(4096)
+        write(value, into: &bytes)
+        out += String(decoding: bytes, as: UTF8.self)
+    }
+
+    static func write(_ value: APIValue, into out: inout [UInt8]) {
         switch value {
         case .string(let s): string(s, into: &out)
-        case .integer(let i): out += String(i)
-        case .bool(let b): out += b ? "true" : "false"
-        case .null: out += "null"
+        case .integer(let i): out.append(contentsOf: String(i).utf8)
+        case .bool(let b): out.append(contentsOf: b ? "true".utf8 : "false".utf8)
+        case .null: out.append(contentsOf: "null".utf8)
         case .array(let items):
-            out += "["
+            out.append(UInt8(ascii: "["))
             for (i, item) in items.enumerated() {
-                if i > 0 { out += "," }
+                if i > 0 { out.append(UInt8(ascii: ",")) }
                 write(item, into: &out)
             }
-            out += "]"
+            out.append(UInt8(ascii: "]"))
         case .object(let object):
-            out += "{"
+            out.append(UInt8(ascii: "{"))
             for (i, field) in object.fields.enumerated() {
-                if i > 0 { out += "," }
+                if i > 0 { out.append(UInt8(ascii: ",")) }
                 string(field.key, into: &out)
-                out += ":"
+                out.append(UInt8(ascii: ":"))
                 write(field.value, into: &out)
             }
-            out += "}"
+            out.append(UInt8(ascii: "}"))
         }
     }
 
-    static func string(_ s: String, into out: inout String) {
-        out += "\""
+    static func string(_ s: String, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
         // Most values (ids, names, CIDR blocks) need no escape: append them whole.
         if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            out += s
-            out += "\""
+            out.append(contentsOf: s.utf8)
+            out.append(UInt8(ascii: "\""))
             return
         }
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case let c where c.value < 0x20:
-                out +=
-                    "\\u" + String(repeating: "0", count: 4 - String(c.value, radix: 16).count)
-                    + String(c.value, radix: 16)
-            default: out.unicodeScalars.append(scalar)
+        for byte in s.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out.append(contentsOf: #"\""#.utf8)
+            case UInt8(ascii: "\\"): out.append(contentsOf: #"\\"#.utf8)
+            case UInt8(ascii: "\n"): out.append(contentsOf: #"\n"#.utf8)
+            case UInt8(ascii: "\r"): out.append(contentsOf: #"\r"#.utf8)
+            case UInt8(ascii: "\t"): out.append(contentsOf: #"\t"#.utf8)
+            case 0..<0x20:
+                let hex = String(byte, radix: 16)
+                out.append(contentsOf: #"\u"#.utf8)
+                out.append(contentsOf: String(repeating: "0", count: 4 - hex.count).utf8)
+                out.append(contentsOf: hex.utf8)
+            default: out.append(byte)  // bytes of multi-byte characters are copied as they are
             }
         }
-        out += "\""
+        out.append(UInt8(ascii: "\""))
     }
 }
 

@@ -96,10 +96,12 @@ public struct CloudState: Sendable, Hashable, Codable {
     ) rethrows -> (total: Int, items: [T]) {
         var total = 0
         var items: [T] = []
-        for item in table.valuesInCreationOrder(order) {
-            guard try isIncluded(item) else { continue }
-            if total >= offset && items.count < limit { items.append(item) }
-            total += 1
+        // Through a buffer the filter borrows each resource instead of copying it.
+        try table.valuesInCreationOrder(order).withUnsafeBufferPointer { values in
+            for index in values.indices where try isIncluded(values[index]) {
+                if total >= offset && items.count < limit { items.append(values[index]) }
+                total += 1
+            }
         }
         return (total, items)
     }

@@ -369,6 +369,8 @@ public actor ResourceStoreStateStore: StateStore {
     ) {
         let old = last[keyPath: path]
         let new = state[keyPath: path]
+        if scope == nil, old == new { return }  // untouched: the same storage, compared in O(1)
+        if let scope, journaled, !scope.contains(where: { new[$0] != nil || old[$0] != nil }) { return }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         func write(_ id: String) {

@@ -53,18 +53,22 @@ public actor ChangeSignal {
         if generation != seen || Task.isCancelled { return generation }
         let id = nextWaiter
         nextWaiter &+= 1
-        let timer = Task { [weak self] in
-            try? await Task.sleep(for: timeout)
-            await self?.wake(id)
-        }
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                waiters[id] = continuation
+        // The timer is a child task, so it runs where its waiter runs (an unstructured task would go to the
+        // global executor: a thread hand-off on every wait, and a waiter waits again after every commit).
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                await self.wake(id)
             }
-        } onCancel: {
-            Task { await self.wake(id) }
+            await withTaskCancellationHandler {
+                await withCheckedContinuation { continuation in
+                    waiters[id] = continuation
+                }
+            } onCancel: {
+                Task { await self.wake(id) }
+            }
+            group.cancelAll()
         }
-        timer.cancel()
         return generation
     }
 
