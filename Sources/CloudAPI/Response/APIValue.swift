@@ -2,7 +2,9 @@
 ///
 /// Objects keep the order their fields were written in, so responses read like the cloud's own examples;
 /// collections use the cloud's wrapper shape, `{"Vpcs":{"Vpc":[…]}}` (reference §1.5).
-public indirect enum APIValue: Sendable, Equatable, Codable {
+/// Not `indirect`: arrays and objects already hold their members on the heap, and a boxed value would cost an
+/// allocation per field of every response.
+public enum APIValue: Sendable, Equatable, Codable {
     case string(String)
     case integer(Int64)
     case bool(Bool)

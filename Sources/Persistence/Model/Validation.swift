@@ -5,7 +5,13 @@ package import Foundation
 package enum Validation {
     package static let maximumNameLength = 256
 
-    package static func name(_ value: String, _ what: String) throws(StoreError) {
+    /// - Parameter what: names the value in the error (made only when there is one).
+    package static func name(_ value: String, _ what: @autoclosure () -> String) throws(StoreError) {
+        // Ids, kinds and regions are printable ASCII: that needs no look at Unicode properties.
+        if !value.isEmpty, value.utf8.count <= maximumNameLength, value.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+            return
+        }
+        let what = what()
         guard !value.isEmpty else {
             throw .invalidArgument("\(what) is empty: it must be 1 to \(maximumNameLength) characters")
         }
