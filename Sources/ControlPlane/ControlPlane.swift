@@ -4,7 +4,8 @@ import RouteEngine
 
 /// The control plane: holds the cloud's state, applies validated changes, stores them.
 ///
-/// Every change runs on a copy of the state (copy-on-write: only the dictionaries it changes are copied);
+/// Every change runs on a copy of the state (its tables are persistent hash maps: a copy costs O(1), a change copies
+/// the O(log n) nodes on its path);
 /// only when all checks pass and the store accepted the new state does it replace the old one, so a rejected
 /// or failed change leaves nothing half-written. The store writes only the resources the change touched. `dryRun` runs
 /// every check and then stops with `DryRunOperation`.
