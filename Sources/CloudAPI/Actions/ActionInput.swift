@@ -107,7 +107,7 @@ public struct Paging: Sendable, Equatable {
 
     /// The items of this page.
     public func page<T>(of items: [T]) -> ArraySlice<T> {
-        let start = min((pageNumber - 1) * pageSize, items.count)
+        let start = min(offset, items.count)
         return items[start..<min(start + pageSize, items.count)]
     }
 

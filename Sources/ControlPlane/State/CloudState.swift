@@ -50,25 +50,11 @@ public struct CloudState: Sendable, Hashable, Codable {
         journal?.ids.insert(id)
     }
 
-    /// The resources of `entries` (a table, or the entries of one that pass a filter) sorted by creation order.
+    /// The resources of `entries` (the entries of a table that pass a filter) sorted by creation order.
     ///
-    /// - Complexity: O(n log n), sorting integer positions: neither the values, which may be large structures,
-    ///   nor their ids are moved while sorting.
+    /// - Complexity: O(n log n) (see ``ResourceTable/inCreationOrder(_:order:)``).
     public func ordered<S: Sequence, T>(_ entries: S) -> [T] where S.Element == (key: String, value: T) {
-        // Only integer positions move while sorting, and the comparison touches no generic value.
-        var ids: [String] = []
-        var items: [T] = []
-        var orders: [Int] = []
-        ids.reserveCapacity(entries.underestimatedCount)
-        for (id, item) in entries {
-            ids.append(id)
-            items.append(item)
-            orders.append(order[id] ?? 0)
-        }
-        var positions = Array(ids.indices)
-        // Ties (replicas number their creations independently) are broken by id, the same on every replica.
-        positions.sort { orders[$0] != orders[$1] ? orders[$0] < orders[$1] : ids[$0] < ids[$1] }
-        return positions.map { items[$0] }
+        ResourceTable<T>.inCreationOrder(entries, order: order)
     }
 
     /// The resources of `table` in creation order.

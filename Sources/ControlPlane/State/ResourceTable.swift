@@ -123,20 +123,30 @@ public struct ResourceTable<Value>: Sequence {
 
     @usableFromInline
     func sortByCreation(_ order: ResourceTable<Int>) -> [Value] {
-        var ids: [String] = []
-        var values: [Value] = []
-        ids.reserveCapacity(storage.count)
-        values.reserveCapacity(storage.count)
-        for (id, value) in storage {
-            ids.append(id)
-            values.append(value)
-        }
-        let positions = ids.map { order[$0] ?? 0 }
-        var indices = Array(ids.indices)
-        indices.sort { positions[$0] != positions[$1] ? positions[$0] < positions[$1] : ids[$0] < ids[$1] }
-        let sorted = indices.map { values[$0] }
+        let sorted = Self.inCreationOrder(storage, order: order)
         creationOrder.remember(sorted, for: order)
         return sorted
+    }
+
+    /// The values of `entries` sorted by `order` of their ids; ties (replicas number their creations
+    /// independently) are broken by id, the same on every replica.
+    ///
+    /// - Complexity: O(n log n), sorting integer positions: neither the values, which may be large structures,
+    ///   nor their ids are moved while sorting.
+    static func inCreationOrder<S: Sequence>(_ entries: S, order: ResourceTable<Int>) -> [Value]
+    where S.Element == (key: String, value: Value) {
+        var ids: [String] = []
+        var values: [Value] = []
+        var positions: [Int] = []
+        ids.reserveCapacity(entries.underestimatedCount)
+        for (id, value) in entries {
+            ids.append(id)
+            values.append(value)
+            positions.append(order[id] ?? 0)
+        }
+        var indices = Array(ids.indices)
+        indices.sort { positions[$0] != positions[$1] ? positions[$0] < positions[$1] : ids[$0] < ids[$1] }
+        return indices.map { values[$0] }
     }
 
     /// Builds the indexes from `storage`.

@@ -369,8 +369,14 @@ public actor ResourceStoreStateStore: StateStore {
     ) {
         let old = last[keyPath: path]
         let new = state[keyPath: path]
-        if scope == nil, old == new { return }  // untouched: the same storage, compared in O(1)
-        if let scope, journaled, !scope.contains(where: { new[$0] != nil || old[$0] != nil }) { return }
+        let ids: [String]
+        if let scope, journaled {
+            ids = scope.sorted().filter { new[$0] != nil || old[$0] != nil }
+        } else {
+            if old == new { return }  // untouched: the same storage, compared in O(1)
+            ids = new.keys.sorted() + old.keys.sorted().filter { new[$0] == nil }
+        }
+        guard !ids.isEmpty else { return }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         func write(_ id: String) {
@@ -390,12 +396,6 @@ public actor ResourceStoreStateStore: StateStore {
                 batch.update(kind: kind.rawValue, id: id, document: document, expectedVersion: versions[key] ?? 1)
             }
         }
-        if let scope, journaled {
-            for id in scope.sorted() where new[id] != nil || old[id] != nil { write(id) }
-        } else {
-            if old == new { return }  // untouched: the same storage, compared in O(1)
-            for id in new.keys.sorted() { write(id) }
-            for id in old.keys.sorted() where new[id] == nil { write(id) }
-        }
+        for id in ids { write(id) }
     }
 }
