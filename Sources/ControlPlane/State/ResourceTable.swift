@@ -13,11 +13,15 @@ public import HashTreeCollections
 /// that own other ids (``SecondaryKeyed``: a VPC its vRouter and route table) it finds the owner of such an id
 /// in O(log n).
 ///
+/// Each resource sits in a box of its own: copying a node of the map (what a change does to the O(log n) nodes on
+/// its path, up to 32 entries each) then retains one reference per entry instead of every string and array of every
+/// resource in the node.
+///
 /// The surface is the part of `Dictionary`'s the control plane uses, so callers need not import the collection.
 public struct ResourceTable<Value>: Sequence {
     public typealias Element = (key: String, value: Value)
 
-    @usableFromInline var storage: TreeDictionary<String, Value>
+    @usableFromInline var storage: TreeDictionary<String, Box<Value>>
     /// How many resources each region holds (regional resources only); derived from `storage`.
     @usableFromInline var regionCounts: [String: Int] = [:]
     /// The owner of each secondary key (``SecondaryKeyed`` resources only); derived from `storage`.
@@ -27,34 +31,39 @@ public struct ResourceTable<Value>: Sequence {
 
     public init() { storage = [:] }
 
-    init(_ storage: TreeDictionary<String, Value>) {
+    init(_ storage: TreeDictionary<String, Box<Value>>) {
         self.storage = storage
         recount()
     }
 
     public init<S: Sequence>(uniqueKeysWithValues pairs: S) where S.Element == (String, Value) {
-        self.init(TreeDictionary(uniqueKeysWithValues: pairs))
+        self.init(TreeDictionary(uniqueKeysWithValues: pairs.lazy.map { ($0.0, Box($0.1)) }))
     }
 
     public subscript(id: String) -> Value? {
-        get { storage[id] }
+        @inlinable get { storage[id]?.value }
         set {
-            let before = Self.facts(of: storage[id])
-            storage[id] = newValue
+            let before = Self.facts(of: storage[id]?.value)
+            storage[id] = newValue.map(Box.init)
             reindex(id, before: before)
         }
         _modify {
-            let before = Self.facts(of: storage[id])
-            yield &storage[id]
+            var value = storage[id]?.value
+            let before = Self.facts(of: value)
+            yield &value
+            storage[id] = value.map(Box.init)
             reindex(id, before: before)
         }
     }
 
     public subscript(id: String, default defaultValue: @autoclosure () -> Value) -> Value {
-        get { storage[id, default: defaultValue()] }
+        get { storage[id]?.value ?? defaultValue() }
         _modify {
-            let before = Self.facts(of: storage[id])
-            yield &storage[id, default: defaultValue()]
+            let old = storage[id]?.value
+            let before = Self.facts(of: old)
+            var value = old ?? defaultValue()
+            yield &value
+            storage[id] = Box(value)
             reindex(id, before: before)
         }
     }
@@ -65,7 +74,7 @@ public struct ResourceTable<Value>: Sequence {
 
     /// The resource that owns the secondary key `key` (see ``SecondaryKeyed``), if any.
     /// - Complexity: O(log n).
-    public func owner(of key: String) -> Value? { owners[key].flatMap { storage[$0] } }
+    public func owner(of key: String) -> Value? { owners[key].flatMap { storage[$0]?.value } }
 
     /// What the indexes know of one resource.
     private struct Facts: Equatable {
@@ -88,7 +97,7 @@ public struct ResourceTable<Value>: Sequence {
     /// Updates the indexes for the resource `id`, which had the facts `before` and now has its current ones.
     private mutating func reindex(_ id: String, before: Facts?) {
         forgetCreationOrder()
-        let after = Self.facts(of: storage[id])
+        let after = Self.facts(of: storage[id]?.value)
         guard before != after else { return }
         if let before {
             if let region = before.region {
@@ -123,7 +132,7 @@ public struct ResourceTable<Value>: Sequence {
 
     @usableFromInline
     func sortByCreation(_ order: ResourceTable<Int>) -> [Value] {
-        let sorted = Self.inCreationOrder(storage, order: order)
+        let sorted = Self.inCreationOrder(self, order: order)
         creationOrder.remember(sorted, for: order)
         return sorted
     }
@@ -154,8 +163,8 @@ public struct ResourceTable<Value>: Sequence {
         regionCounts = [:]
         owners = [:]
         guard Self.isIndexed else { return }
-        for (id, value) in storage {
-            guard let facts = Self.facts(of: value) else { continue }
+        for (id, box) in storage {
+            guard let facts = Self.facts(of: box.value) else { continue }
             if let region = facts.region { regionCounts[region, default: 0] += 1 }
             for key in facts.keys { owners[key] = id }
         }
@@ -166,31 +175,54 @@ public struct ResourceTable<Value>: Sequence {
     /// The ids, in the table's (hash) order; the same order as ``values``.
     @inlinable public var keys: some Collection<String> { storage.keys }
     /// The resources, in the table's (hash) order; the same order as ``keys``.
-    @inlinable public var values: some Collection<Value> { storage.values }
+    @inlinable public var values: some Collection<Value> { storage.values.lazy.map(\.value) }
 
     @discardableResult
     public mutating func removeValue(forKey id: String) -> Value? {
-        let before = Self.facts(of: storage[id])
-        let removed = storage.removeValue(forKey: id)
-        reindex(id, before: before)
+        let removed = storage.removeValue(forKey: id)?.value
+        reindex(id, before: Self.facts(of: removed))
         return removed
     }
-
 
     @inlinable public func makeIterator() -> Iterator { Iterator(base: storage.makeIterator()) }
 
     public struct Iterator: IteratorProtocol {
-        @usableFromInline var base: TreeDictionary<String, Value>.Iterator
+        @usableFromInline var base: TreeDictionary<String, Box<Value>>.Iterator
 
-        @inlinable init(base: TreeDictionary<String, Value>.Iterator) { self.base = base }
+        @inlinable init(base: TreeDictionary<String, Box<Value>>.Iterator) { self.base = base }
 
-        @inlinable public mutating func next() -> Element? { base.next() }
+        @inlinable public mutating func next() -> Element? { base.next().map { ($0.key, $0.value.value) } }
     }
+}
+
+/// One resource in a ``ResourceTable``: immutable, replaced whole by a change.
+@usableFromInline
+final class Box<Value>: @unchecked Sendable {
+    @usableFromInline let value: Value
+
+    @usableFromInline init(_ value: Value) { self.value = value }
+}
+
+extension Box: Equatable where Value: Equatable {
+    @usableFromInline static func == (lhs: Box, rhs: Box) -> Bool { lhs === rhs || lhs.value == rhs.value }
+}
+
+extension Box: Hashable where Value: Hashable {
+    @usableFromInline func hash(into hasher: inout Hasher) { hasher.combine(value) }
+}
+
+/// A box is encoded as its value, so a table is encoded as a `Dictionary` of its resources is.
+extension Box: Codable where Value: Codable {
+    @usableFromInline convenience init(from decoder: any Decoder) throws {
+        self.init(try Value(from: decoder))
+    }
+
+    @usableFromInline func encode(to encoder: any Encoder) throws { try value.encode(to: encoder) }
 }
 
 extension ResourceTable: ExpressibleByDictionaryLiteral {
     public init(dictionaryLiteral elements: (String, Value)...) {
-        self.init(TreeDictionary(uniqueKeysWithValues: elements))
+        self.init(uniqueKeysWithValues: elements)
     }
 }
 

@@ -30,6 +30,7 @@ public actor ChangeSignal {
         generation &+= 1
         let woken = waiters
         waiters.removeAll()
+        deadlines.removeAll()
         for continuation in woken.values { continuation.resume() }
     }
 
@@ -53,26 +54,62 @@ public actor ChangeSignal {
         if generation != seen || Task.isCancelled { return generation }
         let id = nextWaiter
         nextWaiter &+= 1
-        // The timer is a child task, so it runs where its waiter runs (an unstructured task would go to the
-        // global executor: a thread hand-off on every wait, and a waiter waits again after every commit).
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                await self.wake(id)
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                waiters[id] = continuation
+                deadlines[id] = deadline
+                armTimer(for: deadline)
             }
-            await withTaskCancellationHandler {
-                await withCheckedContinuation { continuation in
-                    waiters[id] = continuation
-                }
-            } onCancel: {
-                Task { await self.wake(id) }
-            }
-            group.cancelAll()
+        } onCancel: {
+            Task { await self.wake(id) }
         }
         return generation
     }
 
+    /// When each waiter's timeout ends.
+    private var deadlines: [UInt64: ContinuousClock.Instant] = [:]
+    /// The one task that ends timeouts, and the instant it sleeps until.
+    ///
+    /// A follower waits again after every commit, usually long before its timeout: a timer per wait (a sleeping
+    /// task each) would arm and abandon a system timer per commit. The one timer task sleeps until the earliest
+    /// deadline, ends the waits whose deadline passed, and stops when nobody waits.
+    private var timer: (task: Task<Void, Never>, until: ContinuousClock.Instant)?
+
+    private func armTimer(for deadline: ContinuousClock.Instant) {
+        if let timer {
+            if timer.until <= deadline { return }
+            timer.task.cancel()
+        }
+        let task = Task { [weak self] in
+            var until = deadline
+            while true {
+                try? await Task.sleep(until: until, clock: .continuous)
+                if Task.isCancelled { return }
+                guard let self, let next = await self.endTimeouts() else { return }
+                until = next
+            }
+        }
+        timer = (task, deadline)
+    }
+
+    /// Wakes the waiters whose deadline passed and returns the earliest deadline left (`nil`, and the timer
+    /// task ends, when nobody waits).
+    private func endTimeouts() -> ContinuousClock.Instant? {
+        // A timer task replaced by one for an earlier deadline (cancelled on this actor, so this sees it) stops.
+        guard !Task.isCancelled else { return nil }
+        let now = ContinuousClock.now
+        for (id, deadline) in deadlines where deadline <= now { wake(id) }
+        guard let next = deadlines.values.min() else {
+            timer = nil
+            return nil
+        }
+        timer?.until = next
+        return next
+    }
+
     private func wake(_ id: UInt64) {
+        deadlines[id] = nil
         waiters.removeValue(forKey: id)?.resume()
     }
 }
