@@ -26,21 +26,16 @@ package enum Validation {
     }
 
     package static func document(_ data: Data, of key: ResourceKey) throws(StoreError) {
-        guard String(data: data, encoding: .utf8) != nil else {
-            throw .invalidArgument(
-                "document of \(key) is not UTF-8 text (\(data.count) bytes): documents are JSON in UTF-8"
-            )
+        var isObject = false
+        let problem = data.withUnsafeBytes { raw in
+            JSONSyntax.error(in: raw.bindMemory(to: UInt8.self), isObject: &isObject)
         }
-        let object: Any
-        do {
-            object = try JSONSerialization.jsonObject(with: data, options: [])
-        } catch {
-            let text = String(decoding: data.prefix(60), as: UTF8.self)
-            throw .invalidArgument("document of \(key) is not valid JSON ('\(text)'): \(error.localizedDescription)")
+        let text = { String(decoding: data.prefix(60), as: UTF8.self) }
+        if let problem {
+            throw .invalidArgument("document of \(key) is not valid JSON ('\(text())'): \(problem)")
         }
-        guard object is [String: Any] else {
-            let text = String(decoding: data.prefix(60), as: UTF8.self)
-            throw .invalidArgument("document of \(key) must be a JSON object, got '\(text)'")
+        guard isObject else {
+            throw .invalidArgument("document of \(key) must be a JSON object, got '\(text())'")
         }
     }
 

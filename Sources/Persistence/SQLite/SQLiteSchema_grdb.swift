@@ -61,11 +61,8 @@ enum SQLiteSchema {
 /// A `resource` row.
 ///
 /// Hides the column names and the storage of dates (microseconds) and documents (text).
-struct ResourceRow: FetchableRecord, PersistableRecord, Sendable {
-    static let databaseTableName = "resource"
+struct ResourceRow: FetchableRecord, Sendable {
     var record: ResourceRecord
-
-    init(_ record: ResourceRecord) { self.record = record }
 
     init(row: Row) throws {
         let document: String = row["document"]
@@ -78,16 +75,6 @@ struct ResourceRow: FetchableRecord, PersistableRecord, Sendable {
             createdAt: Timestamp.date(row["created_at"]),
             updatedAt: Timestamp.date(row["updated_at"])
         )
-    }
-
-    func encode(to container: inout PersistenceContainer) throws {
-        container["kind"] = record.kind
-        container["id"] = record.id
-        container["region_id"] = record.regionID
-        container["document"] = String(decoding: record.document, as: UTF8.self)
-        container["version"] = record.version
-        container["created_at"] = Timestamp.microseconds(record.createdAt)
-        container["updated_at"] = Timestamp.microseconds(record.updatedAt)
     }
 }
 
@@ -116,11 +103,8 @@ struct ChangeRow: FetchableRecord, Sendable {
 }
 
 /// An `idempotency_record` row.
-struct IdempotencyRow: FetchableRecord, PersistableRecord, Sendable {
-    static let databaseTableName = "idempotency_record"
+struct IdempotencyRow: FetchableRecord, Sendable {
     var record: IdempotencyRecord
-
-    init(_ record: IdempotencyRecord) { self.record = record }
 
     init(row: Row) throws {
         record = IdempotencyRecord(
@@ -132,16 +116,6 @@ struct IdempotencyRow: FetchableRecord, PersistableRecord, Sendable {
             createdAt: Timestamp.date(row["created_at"]),
             expiresAt: Timestamp.date(row["expires_at"])
         )
-    }
-
-    func encode(to container: inout PersistenceContainer) throws {
-        container["caller"] = record.caller
-        container["action"] = record.action
-        container["client_token"] = record.clientToken
-        container["resource_id"] = record.resourceID
-        container["response"] = record.response
-        container["created_at"] = Timestamp.microseconds(record.createdAt)
-        container["expires_at"] = Timestamp.microseconds(record.expiresAt)
     }
 }
 

@@ -169,7 +169,10 @@ public final class SQLiteStore: ResourceStore {
         return result
     }
 
+    /// Applies `batch` inside the caller's transaction. Its statements are compiled once per connection
+    /// (`cachedStatement`): compiling them again for every commit cost about as much as running them.
     private static func apply(_ batch: WriteBatch, now: Int64, _ db: Database) throws -> CommitResult {
+        let timestamp = Timestamp.date(now)
         var records: [ResourceRecord] = []
         var deleted: [ResourceKey] = []
         var changes: [ChangeRecord] = []
@@ -184,11 +187,12 @@ public final class SQLiteStore: ResourceStore {
             throws
         {
             let sequence = try Int64.fetchOne(
-                db,
-                sql: """
-                    INSERT INTO change_log (kind, id, region_id, operation, version, at) VALUES (?, ?, ?, ?, ?, ?)
-                    RETURNING seq
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        INSERT INTO change_log (kind, id, region_id, operation, version, at) VALUES (?, ?, ?, ?, ?, ?)
+                        RETURNING seq
+                        """
+                ),
                 arguments: [kind, id, regionID, operation.rawValue, version, now]
             )
             guard let sequence else { throw StoreError.storageFailure("change_log insert returned no sequence") }
@@ -200,15 +204,14 @@ public final class SQLiteStore: ResourceStore {
                     regionID: regionID,
                     operation: operation,
                     version: version,
-                    timestamp: Timestamp.date(now)
+                    timestamp: timestamp
                 )
             )
         }
 
         func currentVersion(_ kind: String, _ id: String) throws -> Int64? {
             try Int64.fetchOne(
-                db,
-                sql: "SELECT version FROM resource WHERE kind = ? AND id = ?",
+                db.cachedStatement(sql: "SELECT version FROM resource WHERE kind = ? AND id = ?"),
                 arguments: [kind, id]
             )
         }
@@ -216,28 +219,34 @@ public final class SQLiteStore: ResourceStore {
         for operation in batch.operations {
             switch operation {
             case .create(let kind, let id, let regionID, let document):
-                let row = ResourceRow(
+                try db.cachedStatement(
+                    sql: """
+                        INSERT OR IGNORE INTO resource (kind, id, region_id, document, version, created_at, updated_at)
+                        VALUES (?, ?, ?, ?, 1, ?, ?)
+                        """
+                )
+                .execute(arguments: [kind, id, regionID, String(decoding: document, as: UTF8.self), now, now])
+                guard db.changesCount == 1 else { throw StoreError.duplicateID(kind: kind, id: id) }
+                records.append(
                     ResourceRecord(
                         kind: kind,
                         id: id,
                         regionID: regionID,
                         document: document,
                         version: 1,
-                        createdAt: Timestamp.date(now),
-                        updatedAt: Timestamp.date(now)
+                        createdAt: timestamp,
+                        updatedAt: timestamp
                     )
                 )
-                try row.insert(db, onConflict: .ignore)
-                guard db.changesCount == 1 else { throw StoreError.duplicateID(kind: kind, id: id) }
-                records.append(row.record)
                 try log(kind, id, regionID, .create, 1)
             case .update(let kind, let id, let document, let expectedVersion):
                 let row = try ResourceRow.fetchOne(
-                    db,
-                    sql: """
-                        UPDATE resource SET document = ?, version = version + 1, updated_at = max(?, created_at)
-                        WHERE kind = ? AND id = ? AND version = ? RETURNING *
-                        """,
+                    db.cachedStatement(
+                        sql: """
+                            UPDATE resource SET document = ?, version = version + 1, updated_at = max(?, created_at)
+                            WHERE kind = ? AND id = ? AND version = ? RETURNING *
+                            """
+                    ),
                     arguments: [String(decoding: document, as: UTF8.self), now, kind, id, expectedVersion]
                 )
                 guard let row else {
@@ -250,11 +259,12 @@ public final class SQLiteStore: ResourceStore {
                 try log(kind, id, row.record.regionID, .update, row.record.version)
             case .delete(let kind, let id, let expectedVersion):
                 let row = try Row.fetchOne(
-                    db,
-                    sql: """
-                        DELETE FROM resource WHERE kind = ? AND id = ? AND (? IS NULL OR version = ?)
-                        RETURNING region_id, version
-                        """,
+                    db.cachedStatement(
+                        sql: """
+                            DELETE FROM resource WHERE kind = ? AND id = ? AND (? IS NULL OR version = ?)
+                            RETURNING region_id, version
+                            """
+                    ),
                     arguments: [kind, id, expectedVersion, expectedVersion]
                 )
                 guard let row else {
@@ -269,26 +279,25 @@ public final class SQLiteStore: ResourceStore {
         }
 
         if let record = batch.idempotency {
-            let row = IdempotencyRow(record)
             // Replaces an expired record with the same key; a live one makes the whole batch fail.
             let written = try String.fetchOne(
-                db,
-                sql: """
-                    INSERT INTO idempotency_record
-                        (caller, action, client_token, resource_id, response, created_at, expires_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (caller, action, client_token) DO UPDATE SET
-                        resource_id = excluded.resource_id, response = excluded.response,
-                        created_at = excluded.created_at, expires_at = excluded.expires_at
-                    WHERE idempotency_record.expires_at <= ?
-                    RETURNING client_token
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        INSERT INTO idempotency_record
+                            (caller, action, client_token, resource_id, response, created_at, expires_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT (caller, action, client_token) DO UPDATE SET
+                            resource_id = excluded.resource_id, response = excluded.response,
+                            created_at = excluded.created_at, expires_at = excluded.expires_at
+                        WHERE idempotency_record.expires_at <= ?
+                        RETURNING client_token
+                        """
+                ),
                 arguments: [
                     record.caller, record.action, record.clientToken, record.resourceID, record.response,
                     Timestamp.microseconds(record.createdAt), Timestamp.microseconds(record.expiresAt), now,
                 ]
             )
-            _ = row
             guard written != nil else {
                 throw StoreError.clientTokenInUse(
                     clientToken: record.clientToken,
