@@ -34,6 +34,21 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(
         help: """
+            What an answered change survives with --db FILE: 'process' (the server's crash, kill -9 included) or \
+            'disk' (also the machine's crash or a power loss; an fsync per change).
+            """
+    )
+    var durability: DurabilityOption = .process
+
+    /// `--durability`'s values: those of `SQLiteStore.Durability`.
+    enum DurabilityOption: String, ExpressibleByArgument, CaseIterable {
+        case process, disk
+
+        var store: SQLiteStore.Durability { self == .disk ? .disk : .process }
+    }
+
+    @Option(
+        help: """
             PostgreSQL URL postgres://USER:PASSWORD@HOST:PORT/DB (or postgres://USER@/DB?host=/socket/dir) instead \
             of --db; several replicas may share one database.
             """
@@ -141,7 +156,7 @@ struct ServeCommand: AsyncParsableCommand {
     /// The SQLite database, or the PostgreSQL database of `--postgres` (reached within 15 seconds).
     private func openStore() async throws -> any ResourceStore {
         guard let postgres else {
-            return try SQLiteStore(path: db == ":memory:" ? SQLiteStore.inMemory : db)
+            return try SQLiteStore(path: db == ":memory:" ? SQLiteStore.inMemory : db, durability: durability.store)
         }
         let url: PostgresURL
         do { url = try PostgresURL(parsing: postgres, source: "--postgres") } catch {

@@ -336,6 +336,16 @@ struct MeridianCLITests {
         #expect(result.standardError.hasPrefix("Error: --port 80 needs --protocol tcp or udp; ICMP has no ports.\n"))
     }
 
+    @Test func unknownDurabilityIsAUsageErrorNamingTheChoices() async {
+        let result = await meridian("serve", "--db", ":memory:", "--durability", "eventual")
+        #expect(result.status == 2)
+        #expect(
+            result.standardError.hasPrefix(
+                "Error: The value 'eventual' is invalid for '--durability <durability>'. Please provide one of 'process' and 'disk'."
+            )
+        )
+    }
+
     @Test func badProtocolIsAUsageError() async {
         let result = await meridian("trace", example("seed-004-vpn-hub.yaml"), "a", "b", "--protocol", "sctp")
         #expect(result.status == 2)
