@@ -250,3 +250,17 @@ struct RPCServiceTests {
         }
     }
 }
+
+struct RequestIdTests {
+    @Test func requestIdsAreDistinctUpperCaseVersion4UUIDs() throws {
+        let ids = (0..<1000).map { _ in RPCService.makeRequestId() }
+        #expect(Set(ids).count == ids.count)
+        for id in ids {
+            let uuid = try #require(UUID(uuidString: id), "\(id)")
+            #expect(uuid.uuidString == id)  // upper case, as Foundation writes it
+            let bytes = uuid.uuid
+            #expect(bytes.6 >> 4 == 4, "\(id)")
+            #expect(bytes.8 >> 6 == 0b10, "\(id)")
+        }
+    }
+}

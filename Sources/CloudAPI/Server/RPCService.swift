@@ -83,10 +83,22 @@ public struct RPCService: Sendable {
         }
     }
 
+    /// A random (version 4) UUID in upper case, as the cloud's request ids are. Drawn from the system generator
+    /// (one `getrandom` call per 64 bits): Foundation's `UUID()` opens and reads `/dev/urandom` on every call.
+    package static func makeRequestId() -> String {
+        var generator = SystemRandomNumberGenerator()
+        var bytes = (generator.next(), generator.next())
+        return withUnsafeMutableBytes(of: &bytes) { raw in
+            raw[6] = raw[6] & 0x0F | 0x40  // version 4
+            raw[8] = raw[8] & 0x3F | 0x80  // RFC 4122 variant
+            return UUID(uuid: raw.load(as: uuid_t.self)).uuidString
+        }
+    }
+
     /// Answers one request; never throws: every failure becomes the cloud's error body.
     public func respond(to request: RPCRequest) async -> RPCResponse {
         let started = ContinuousClock.now
-        let requestId = UUID().uuidString.uppercased()
+        let requestId = Self.makeRequestId()
         var format = ResponseFormat.json
         var product = Product.vpc
         var actionName = "-"
