@@ -45,8 +45,6 @@ public actor ResourceStoreStateStore: StateStore {
     private var sequence: Int64 = 0
     /// The store's change signal when the change log was last read.
     private var seenSignal: UInt64 = 0
-    /// Which ids the diff being built looks at (`nil`: all).
-    private var scope: Set<String>?
 
     /// Whether debug builds compare each change's journal with a full diff (an invariant check that costs
     /// O(state) per save; measurements turn it off).
@@ -222,32 +220,26 @@ public actor ResourceStoreStateStore: StateStore {
 
     /// The writes that turn the last saved state into `state`, looking only at `scope` (every id: `nil`).
     private func operations(_ state: CloudState, scope: Set<String>?) -> WriteBatch {
-        var batch = WriteBatch()
-        self.scope = scope
-        diff(\.vpcs, .vpc, region: \.regionId, journaled: true, state, &batch)
-        diff(\.vSwitches, .vSwitch, region: \.regionId, journaled: true, state, &batch)
-        diff(
-            \.routeEntries,
-            .routeEntry,
-            region: { [state] entry in Self.region(ofTable: entry.routeTableId, in: state) },
-            journaled: true,
-            state,
-            &batch
-        )
-        diff(\.vpnGateways, .vpnGateway, region: \.regionId, journaled: true, state, &batch)
-        diff(\.customerGateways, .customerGateway, region: \.regionId, journaled: true, state, &batch)
-        diff(\.vpnConnections, .vpnConnection, region: \.regionId, journaled: true, state, &batch)
-        diff(\.vpnRouteEntries, .vpnRouteEntry, region: \.regionId, journaled: true, state, &batch)
-        diff(\.cens, .cen, region: { _ in "global" }, journaled: true, state, &batch)
-        diff(\.cenAttachments, .cenAttachment, region: \.childInstanceRegionId, journaled: true, state, &batch)
-        diff(\.sites, .site, region: { $0.regionId.isEmpty ? "global" : $0.regionId }, journaled: true, state, &batch)
-        diff(\.securityGroups, .securityGroup, region: \.regionId, journaled: true, state, &batch)
-        diff(\.instances, .instance, region: \.regionId, journaled: true, state, &batch)
-        diff(\.routerInterfaces, .routerInterface, region: \.regionId, journaled: true, state, &batch)
-        diff(\.vbrs, .vbr, region: \.regionId, journaled: true, state, &batch)
-        diff(\.cenBandwidthPackages, .cenBandwidthPackage, region: { _ in "global" }, journaled: true, state, &batch)
-        diff(\.cenBandwidthLimits, .cenBandwidthLimit, region: \.localRegionId, journaled: true, state, &batch)
-        return batch
+        var diff = Diff(order: state.order, versions: versions, scope: scope?.sorted())
+        diff.table(last.vpcs, state.vpcs, .vpc, region: \.regionId)
+        diff.table(last.vSwitches, state.vSwitches, .vSwitch, region: \.regionId)
+        diff.table(last.routeEntries, state.routeEntries, .routeEntry) { [state] entry in
+            Self.region(ofTable: entry.routeTableId, in: state)
+        }
+        diff.table(last.vpnGateways, state.vpnGateways, .vpnGateway, region: \.regionId)
+        diff.table(last.customerGateways, state.customerGateways, .customerGateway, region: \.regionId)
+        diff.table(last.vpnConnections, state.vpnConnections, .vpnConnection, region: \.regionId)
+        diff.table(last.vpnRouteEntries, state.vpnRouteEntries, .vpnRouteEntry, region: \.regionId)
+        diff.table(last.cens, state.cens, .cen, region: { _ in "global" })
+        diff.table(last.cenAttachments, state.cenAttachments, .cenAttachment, region: \.childInstanceRegionId)
+        diff.table(last.sites, state.sites, .site, region: { $0.regionId.isEmpty ? "global" : $0.regionId })
+        diff.table(last.securityGroups, state.securityGroups, .securityGroup, region: \.regionId)
+        diff.table(last.instances, state.instances, .instance, region: \.regionId)
+        diff.table(last.routerInterfaces, state.routerInterfaces, .routerInterface, region: \.regionId)
+        diff.table(last.vbrs, state.vbrs, .vbr, region: \.regionId)
+        diff.table(last.cenBandwidthPackages, state.cenBandwidthPackages, .cenBandwidthPackage) { _ in "global" }
+        diff.table(last.cenBandwidthLimits, state.cenBandwidthLimits, .cenBandwidthLimit, region: \.localRegionId)
+        return diff.batch
     }
 
     /// Removes the resource `id` of `kind` from `state` (a delete made by another replica).
@@ -359,43 +351,60 @@ public actor ResourceStoreStateStore: StateStore {
     /// - Parameter journaled: whether every mutation of this kind records what it touches (`remember`/`touch`);
     ///   only then is the comparison limited to the touched ids. A kind whose mutations do not (yet) is compared
     ///   in full, which is always correct and costs O(resources of that kind) when it changed.
-    private func diff<T: Codable & Equatable>(
-        _ path: KeyPath<CloudState, ResourceTable<T>>,
-        _ kind: Kind,
-        region: (T) -> String,
-        journaled: Bool = false,
-        _ state: CloudState,
-        _ batch: inout WriteBatch
+}
+
+/// The writes of one save: for each kind, the resources that differ between the last saved state and the new one.
+private struct Diff {
+    let order: ResourceTable<Int>
+    let versions: [ResourceKey: Int64]
+    /// The ids the change touched, sorted (`nil`: compare every resource).
+    let scope: [String]?
+    var batch = WriteBatch()
+    /// Made on the first document to encode (a save usually writes one or two kinds).
+    private var encoder: JSONEncoder?
+
+    init(order: ResourceTable<Int>, versions: [ResourceKey: Int64], scope: [String]?) {
+        self.order = order
+        self.versions = versions
+        self.scope = scope
+    }
+
+    /// Adds the writes that turn table `old` into `new`. Tables are passed, not key paths into the states: a key
+    /// path projection copied the whole state twice per kind. A table whose storage both states share is untouched
+    /// and costs O(1).
+    mutating func table<T: Codable & Equatable>(
+        _ old: ResourceTable<T>,
+        _ new: ResourceTable<T>,
+        _ kind: ResourceStoreStateStore.Kind,
+        region: (T) -> String
     ) {
-        let old = last[keyPath: path]
-        let new = state[keyPath: path]
+        if old == new { return }  // the same storage, compared in O(1); also when the change did not touch it
         let ids: [String]
-        if let scope, journaled {
-            ids = scope.sorted().filter { new[$0] != nil || old[$0] != nil }
+        if let scope {
+            ids = scope.filter { new[$0] != nil || old[$0] != nil }
         } else {
-            if old == new { return }  // untouched: the same storage, compared in O(1)
             ids = new.keys.sorted() + old.keys.sorted().filter { new[$0] == nil }
         }
-        guard !ids.isEmpty else { return }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        func write(_ id: String) {
+        for id in ids {
             let key = ResourceKey(kind: kind.rawValue, id: id)
             guard let resource = new[id] else {
                 if old[id] != nil { batch.delete(kind: kind.rawValue, id: id, expectedVersion: versions[key]) }
-                return
+                continue
             }
-            guard old[id] != resource else { return }
+            guard old[id] != resource else { continue }
+            if encoder == nil {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys]
+                self.encoder = encoder
+            }
             // Resources are plain Codable values: encoding them cannot fail.
-            guard let document = try? encoder.encode(Stored(order: state.order[id] ?? 0, resource: resource)) else {
-                return
-            }
+            let stored = ResourceStoreStateStore.Stored(order: order[id] ?? 0, resource: resource)
+            guard let document = try? encoder?.encode(stored) else { continue }
             if old[id] == nil {
                 batch.create(kind: kind.rawValue, id: id, regionID: region(resource), document: document)
             } else {
                 batch.update(kind: kind.rawValue, id: id, document: document, expectedVersion: versions[key] ?? 1)
             }
         }
-        for id in ids { write(id) }
     }
 }
