@@ -345,12 +345,6 @@ public actor ResourceStoreStateStore: StateStore {
     private static func region(ofTable id: String, in state: CloudState) -> String {
         (try? state.vpc(routeTable: id))?.regionId ?? state.vbr(routeTable: id)?.regionId ?? "unknown"
     }
-
-    /// Adds the writes for one kind.
-    ///
-    /// - Parameter journaled: whether every mutation of this kind records what it touches (`remember`/`touch`);
-    ///   only then is the comparison limited to the touched ids. A kind whose mutations do not (yet) is compared
-    ///   in full, which is always correct and costs O(resources of that kind) when it changed.
 }
 
 /// The writes of one save: for each kind, the resources that differ between the last saved state and the new one.
@@ -361,7 +355,11 @@ private struct Diff {
     let scope: [String]?
     var batch = WriteBatch()
     /// Made on the first document to encode (a save usually writes one or two kinds).
-    private var encoder: JSONEncoder?
+    private lazy var encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }()
 
     init(order: ResourceTable<Int>, versions: [ResourceKey: Int64], scope: [String]?) {
         self.order = order
@@ -387,20 +385,16 @@ private struct Diff {
         }
         for id in ids {
             let key = ResourceKey(kind: kind.rawValue, id: id)
+            let previous = old[id]
             guard let resource = new[id] else {
-                if old[id] != nil { batch.delete(kind: kind.rawValue, id: id, expectedVersion: versions[key]) }
+                if previous != nil { batch.delete(kind: kind.rawValue, id: id, expectedVersion: versions[key]) }
                 continue
             }
-            guard old[id] != resource else { continue }
-            if encoder == nil {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys]
-                self.encoder = encoder
-            }
+            guard previous != resource else { continue }
             // Resources are plain Codable values: encoding them cannot fail.
             let stored = ResourceStoreStateStore.Stored(order: order[id] ?? 0, resource: resource)
-            guard let document = try? encoder?.encode(stored) else { continue }
-            if old[id] == nil {
+            guard let document = try? encoder.encode(stored) else { continue }
+            if previous == nil {
                 batch.create(kind: kind.rawValue, id: id, regionID: region(resource), document: document)
             } else {
                 batch.update(kind: kind.rawValue, id: id, document: document, expectedVersion: versions[key] ?? 1)

@@ -5,7 +5,9 @@
 /// ``ResourceStore/changes(after:limit:)``, so a lost or duplicated signal costs latency, never correctness.
 public actor ChangeSignal {
     private var generation: UInt64 = 0
-    private var waiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
+    /// Each waiting task and when its timeout ends.
+    private var waiters: [UInt64: (continuation: CheckedContinuation<Void, Never>, deadline: ContinuousClock.Instant)] =
+        [:]
     private var nextWaiter: UInt64 = 0
     /// Whether the store fires for every write to the change log, its own and other writers' (each with the
     /// log's position): then a reader that has read up to the highest fired position need not look.
@@ -30,8 +32,7 @@ public actor ChangeSignal {
         generation &+= 1
         let woken = waiters
         waiters.removeAll()
-        deadlines.removeAll()
-        for continuation in woken.values { continuation.resume() }
+        for waiter in woken.values { waiter.continuation.resume() }
     }
 
     /// The number of times the signal has fired.
@@ -57,8 +58,7 @@ public actor ChangeSignal {
         let deadline = ContinuousClock.now.advanced(by: timeout)
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                waiters[id] = continuation
-                deadlines[id] = deadline
+                waiters[id] = (continuation, deadline)
                 armTimer(for: deadline)
             }
         } onCancel: {
@@ -67,8 +67,6 @@ public actor ChangeSignal {
         return generation
     }
 
-    /// When each waiter's timeout ends.
-    private var deadlines: [UInt64: ContinuousClock.Instant] = [:]
     /// The one task that ends timeouts, and the instant it sleeps until.
     ///
     /// A follower waits again after every commit, usually long before its timeout: a timer per wait (a sleeping
@@ -99,8 +97,8 @@ public actor ChangeSignal {
         // A timer task replaced by one for an earlier deadline (cancelled on this actor, so this sees it) stops.
         guard !Task.isCancelled else { return nil }
         let now = ContinuousClock.now
-        for (id, deadline) in deadlines where deadline <= now { wake(id) }
-        guard let next = deadlines.values.min() else {
+        for (id, waiter) in waiters where waiter.deadline <= now { wake(id) }
+        guard let next = waiters.values.map(\.deadline).min() else {
             timer = nil
             return nil
         }
@@ -109,7 +107,6 @@ public actor ChangeSignal {
     }
 
     private func wake(_ id: UInt64) {
-        deadlines[id] = nil
-        waiters.removeValue(forKey: id)?.resume()
+        waiters.removeValue(forKey: id)?.continuation.resume()
     }
 }
