@@ -18,7 +18,7 @@ public final class SQLiteStore: ResourceStore {
         /// in the operating system's file cache.
         case process
         /// The machine's crash or a power loss as well (`synchronous = FULL`): the write-ahead log is synced to disk
-        /// on every commit (an fsync, about 130 µs on the machine the benchmarks ran on).
+        /// on every commit (an fsync).
         case disk
     }
 
