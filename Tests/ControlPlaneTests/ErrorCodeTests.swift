@@ -59,6 +59,27 @@ struct ErrorCodeTests {
         }
     }
 
+    /// Names and descriptions with control characters are refused (PostgreSQL's jsonb cannot store U+0000, and
+    /// consoles cannot show them); a tab, a DEL and a C1 control as well as NUL.
+    @Test func namesAndDescriptionsRefuseControlCharacters() async throws {
+        let cp = try await ControlPlaneTests.make()
+        for text in ["a\u{0}b", "tab\there", "del\u{7F}", "c1\u{85}"] {
+            await Self.expectError(cp, "InvalidVpcName.Malformed", quoting: text) { s, c throws(ControlPlaneError) in
+                try s.createVPC(.init(regionId: "cn-hangzhou", cidrBlock: "10.0.0.0/16", name: text), c)
+            }
+            await Self.expectError(cp, "InvalidDescription.Malformed", quoting: text) {
+                s,
+                c throws(ControlPlaneError) in
+                try s.createVPC(.init(regionId: "cn-hangzhou", cidrBlock: "10.0.0.0/16", description: text), c)
+            }
+        }
+        // Other scripts and symbols are names like any other.
+        let vpc = try await cp.mutate { s, c throws(ControlPlaneError) in
+            try s.createVPC(.init(regionId: "cn-hangzhou", cidrBlock: "10.0.0.0/16", name: "办公网-é ✓"), c)
+        }
+        #expect(vpc.name == "办公网-é ✓")
+    }
+
     // MARK: CreateRouteEntry
 
     @Test func routeEntryWithoutAnyNextHopIsBothNull() async throws {

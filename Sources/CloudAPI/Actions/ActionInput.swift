@@ -68,8 +68,10 @@ public struct ActionInput: Sendable {
     /// The caller's region (`RegionId`), required.
     public func regionId() throws(APIError) -> String {
         let region = try required("RegionId")
-        guard region.count <= 64, region.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }),
-            region.contains("-")
+        // Byte tests: Character's isLowercase/isNumber look up Unicode properties on every request.
+        let utf8 = region.utf8
+        guard utf8.count <= 64, utf8.contains(UInt8(ascii: "-")),
+            utf8.allSatisfy({ (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == UInt8(ascii: "-") })
         else {
             throw APIError(
                 code: "InvalidRegionId.NotFound",

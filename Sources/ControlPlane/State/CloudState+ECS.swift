@@ -95,11 +95,11 @@ extension CloudState {
         var name = ""
         if let text = request.name {
             guard (2...128).contains(text.count), text.first?.isLetter == true,
-                !text.hasPrefix("http://"), !text.hasPrefix("https://")
+                !text.hasPrefix("http://"), !text.hasPrefix("https://"), !Check.hasControlCharacter(text)
             else {
                 throw .invalid(
                     "InvalidSecurityGroupName.Malformed",
-                    "The specified SecurityGroupName '\(text)' is not valid: use 2 to 128 characters starting with a letter, not with http:// or https://."
+                    "The specified SecurityGroupName '\(text)' is not valid: use 2 to 128 characters starting with a letter, not with http:// or https://, without control characters."
                 )
             }
             name = text
@@ -502,11 +502,11 @@ extension CloudState {
         var name = ""
         if let text = request.name {
             guard (2...128).contains(text.count), text.first?.isLetter == true,
-                !text.hasPrefix("http://"), !text.hasPrefix("https://")
+                !text.hasPrefix("http://"), !text.hasPrefix("https://"), !Check.hasControlCharacter(text)
             else {
                 throw .invalid(
                     "InvalidInstanceName.Malformed",
-                    "The specified InstanceName '\(text)' is not valid: use 2 to 128 characters starting with a letter, not with http:// or https://."
+                    "The specified InstanceName '\(text)' is not valid: use 2 to 128 characters starting with a letter, not with http:// or https://, without control characters."
                 )
             }
             name = text

@@ -169,10 +169,12 @@ enum Check {
         maxLength: Int = 128
     ) throws(ControlPlaneError) -> String {
         guard let text else { return "" }
-        guard (1...maxLength).contains(text.count), !text.hasPrefix("http://"), !text.hasPrefix("https://") else {
+        guard (1...maxLength).contains(text.count), !text.hasPrefix("http://"), !text.hasPrefix("https://"),
+            !hasControlCharacter(text)
+        else {
             throw .invalid(
                 code,
-                "The specified \(parameter) '\(text)' is not valid: use 1 to \(maxLength) characters, not starting with http:// or https://."
+                "The specified \(parameter) '\(text)' is not valid: use 1 to \(maxLength) characters, not starting with http:// or https://, without control characters."
             )
         }
         return text
@@ -185,13 +187,21 @@ enum Check {
         code: String = "InvalidDescription.Malformed"
     ) throws(ControlPlaneError) -> String {
         guard let text else { return "" }
-        guard (1...256).contains(text.count), !text.hasPrefix("http://"), !text.hasPrefix("https://") else {
+        guard (1...256).contains(text.count), !text.hasPrefix("http://"), !text.hasPrefix("https://"),
+            !hasControlCharacter(text)
+        else {
             throw .invalid(
                 code,
-                "The specified Description '\(text)' is not valid: use 1 to 256 characters, not starting with http:// or https://."
+                "The specified Description '\(text)' is not valid: use 1 to 256 characters, not starting with http:// or https://, without control characters."
             )
         }
         return text
+    }
+
+    /// Whether `text` holds a control character (U+0000–U+001F, U+007F–U+009F). Names and descriptions are
+    /// shown in consoles and stored as JSON text: the cloud refuses them, and PostgreSQL's jsonb cannot hold U+0000.
+    static func hasControlCharacter(_ text: String) -> Bool {
+        text.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }
     }
 
     static let reservedRanges: [(IPv4Prefix, String)] = [
