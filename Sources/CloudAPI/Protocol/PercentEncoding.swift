@@ -27,6 +27,20 @@ package enum PercentEncoding {
         }
     }
 
+    /// Appends `text`'s bytes encoded with the RFC 3986 unreserved set to `output` (what ``encode(_:)`` answers,
+    /// without making a string).
+    package static func appendEncoded(_ text: some StringProtocol, to output: inout [UInt8]) {
+        for byte in text.utf8 {
+            if isUnreserved(byte) {
+                output.append(byte)
+            } else {
+                output.append(UInt8(ascii: "%"))
+                output.append(hexDigit(byte >> 4))
+                output.append(hexDigit(byte & 0xF))
+            }
+        }
+    }
+
     /// Decodes a query-string or form component: `%XY` escapes and `+` as space (both SDKs' encodings).
     ///
     /// - Returns: `nil` when an escape is malformed or the bytes are not UTF-8.

@@ -1,3 +1,5 @@
+import Persistence
+
 /// Renders response objects as the cloud's JSON (default) or XML (`Format=XML`).
 public enum ResponseFormat: String, Sendable {
     case json
@@ -75,36 +77,7 @@ enum JSONWriter {
     }
 
     static func string(_ s: String, into out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        // Most values (ids, names, CIDR blocks) need no escape: scan their bytes in place and append them whole.
-        var s = s
-        let plain = s.withUTF8 { bytes in
-            if bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-                return false
-            }
-            out.append(contentsOf: bytes)
-            return true
-        }
-        if plain {
-            out.append(UInt8(ascii: "\""))
-            return
-        }
-        for byte in s.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out.append(contentsOf: #"\""#.utf8)
-            case UInt8(ascii: "\\"): out.append(contentsOf: #"\\"#.utf8)
-            case UInt8(ascii: "\n"): out.append(contentsOf: #"\n"#.utf8)
-            case UInt8(ascii: "\r"): out.append(contentsOf: #"\r"#.utf8)
-            case UInt8(ascii: "\t"): out.append(contentsOf: #"\t"#.utf8)
-            case 0..<0x20:
-                let hex = String(byte, radix: 16)
-                out.append(contentsOf: #"\u"#.utf8)
-                out.append(contentsOf: String(repeating: "0", count: 4 - hex.count).utf8)
-                out.append(contentsOf: hex.utf8)
-            default: out.append(byte)  // bytes of multi-byte characters are copied as they are
-            }
-        }
-        out.append(UInt8(ascii: "\""))
+        JSONText.appendString(s, to: &out)
     }
 }
 

@@ -29,9 +29,11 @@ extension RPCService {
         let nonce = try parameters.required("SignatureNonce")
         try checkTimestamp(try parameters.required("Timestamp"), source: "parameter Timestamp")
         guard let secret = await accessKeys.secret(for: accessKeyId) else { throw .accessKeyNotFound }
-        let stringToSign = SignatureV2.stringToSign(method: request.method, parameters: parameters)
-        let expected = SignatureV2.signature(stringToSign: stringToSign, secret: secret)
-        guard constantTimeEqual(expected, signature) else { throw .signatureMismatch(stringToSign: stringToSign) }
+        let stringToSign = SignatureV2.stringToSignBytes(method: request.method, parameters: parameters)
+        let expected = SignatureV2.signature(stringToSign: stringToSign, key: signingKeys.key(for: secret))
+        guard constantTimeEqual(expected, signature) else {
+            throw .signatureMismatch(stringToSign: String(decoding: stringToSign, as: UTF8.self))
+        }
         guard await nonces.record(nonce, accessKeyId: accessKeyId, now: now()) else { throw .nonceUsed }
         return accessKeyId
     }
@@ -76,10 +78,8 @@ extension RPCService {
 
 /// Compares two signatures without stopping at the first difference.
 func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-    let x = Array(a.utf8)
-    let y = Array(b.utf8)
-    guard x.count == y.count else { return false }
+    guard a.utf8.count == b.utf8.count else { return false }
     var difference: UInt8 = 0
-    for i in x.indices { difference |= x[i] ^ y[i] }
+    for (x, y) in zip(a.utf8, b.utf8) { difference |= x ^ y }
     return difference == 0
 }

@@ -37,6 +37,7 @@ public struct RPCService: Sendable {
     let registry: ActionRegistry
     let accessKeys: any AccessKeyStore
     let nonces: NonceCache
+    let signingKeys = SignatureV2.SigningKeys()
     let idempotency: IdempotencyCache
     let now: @Sendable () -> Date
     let maxClockSkew: TimeInterval

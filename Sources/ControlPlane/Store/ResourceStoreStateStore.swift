@@ -354,12 +354,6 @@ private struct Diff {
     /// The ids the change touched, sorted (`nil`: compare every resource).
     let scope: [String]?
     var batch = WriteBatch()
-    /// Made on the first document to encode (a save usually writes one or two kinds).
-    private lazy var encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
-    }()
 
     init(order: ResourceTable<Int>, versions: [ResourceKey: Int64], scope: [String]?) {
         self.order = order
@@ -393,7 +387,7 @@ private struct Diff {
             guard previous != resource else { continue }
             // Resources are plain Codable values: encoding them cannot fail.
             let stored = ResourceStoreStateStore.Stored(order: order[id] ?? 0, resource: resource)
-            guard let document = try? encoder.encode(stored) else { continue }
+            guard let document = try? DocumentEncoder.encode(stored) else { continue }
             if previous == nil {
                 batch.create(kind: kind.rawValue, id: id, regionID: region(resource), document: document)
             } else {
