@@ -103,7 +103,7 @@ enum CloudTime {
 /// Comma-separated id filters (`VpcId=vpc-a,vpc-b`).
 func idFilter(_ text: String?, max: Int = 20, parameter: String) throws(APIError) -> Set<String>? {
     guard let text else { return nil }
-    let ids = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    let ids = text.split(separator: ",").map { Check.trimmingSpaces($0) }.filter { !$0.isEmpty }
     guard ids.count <= max else {
         throw .invalid(parameter, text, allowed: "at most \(max) comma-separated ids")
     }

@@ -98,15 +98,19 @@ extension CloudState {
             )
         }
         // Not an address a customer gateway or a site's device already has: the tunnel's two ends would coincide.
-        let used = Set(vpnGateways.values.map(\.internetIp)).union(customerGateways.values.map(\.ipAddress))
-            .union(sites.values.map(\.gatewayIpAddress))
+        // The pool is a /24: its used addresses fit a 256-bit map, filled in one pass without hashing.
         let pool = Self.gatewayAddressPool
-        guard
-            let address = (1..<(UInt32(pool.addressCount) - 1)).lazy.map({ IPv4Address(pool.network.rawValue + $0) })
-                .first(where: { !used.contains($0) })
-        else {
+        var used = [Bool](repeating: false, count: Int(pool.addressCount))
+        func mark(_ address: IPv4Address) {
+            if pool.contains(address) { used[Int(address.rawValue - pool.network.rawValue)] = true }
+        }
+        for gateway in vpnGateways.values { mark(gateway.internetIp) }
+        for gateway in customerGateways.values { mark(gateway.ipAddress) }
+        for site in sites.values { mark(site.gatewayIpAddress) }
+        guard let free = (1..<used.count - 1).first(where: { !used[$0] }) else {
             throw .invalid("Resource.QuotaFull", "No public address is left in \(pool) for another VPN gateway.")
         }
+        let address = IPv4Address(pool.network.rawValue + UInt32(free))
         let id = context.makeID("vpn-")
         let name = try Check.name(request.name, parameter: "Name", code: "InvalidName")
         let gateway = VPNGateway(
@@ -325,7 +329,7 @@ extension CloudState {
     }
 
     static func subnets(_ text: String, parameter: String) throws(ControlPlaneError) -> [IPv4Prefix] {
-        let parts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let parts = text.split(separator: ",").map { Check.trimmingSpaces($0) }
         guard (1...5).contains(parts.count) else {
             throw .invalid(
                 "InvalidParameter",
@@ -353,7 +357,8 @@ extension CloudState {
         default defaultValue: String
     ) throws(ControlPlaneError) -> String {
         guard let value else { return defaultValue }
-        guard let match = allowed.first(where: { $0.caseInsensitiveCompare(value) == .orderedSame }) else {
+        let lowered = value.lowercased()
+        guard let match = allowed.first(where: { $0.lowercased() == lowered }) else {
             throw .invalid(
                 "InvalidParameter",
                 "The specified \(key) '\(value)' is not valid; allowed: \(allowed.joined(separator: ", "))."
@@ -449,17 +454,21 @@ extension CloudState {
             ),
             ipsecLifetime: ipsec.IpsecLifetime ?? 86400
         )
-        let existing = ordered(vpnConnections.filter { $0.value.vpnGatewayId == gateway.id })
-        if let same = existing.first(where: { $0.customerGatewayId == customer.id }) {
-            throw .invalid(
-                "InvalidVpnConnection.AlreadyExists",
-                "The VPN gateway '\(gateway.id)' already has IPsec connection '\(same.id)' to customer gateway '\(customer.id)'."
-            )
+        // One pass over the connections, without copying them: a gateway has at most one to each customer gateway.
+        var existing = 0
+        for other in vpnConnections.values where other.vpnGatewayId == gateway.id {
+            existing += 1
+            if other.customerGatewayId == customer.id {
+                throw .invalid(
+                    "InvalidVpnConnection.AlreadyExists",
+                    "The VPN gateway '\(gateway.id)' already has IPsec connection '\(other.id)' to customer gateway '\(customer.id)'."
+                )
+            }
         }
-        guard existing.count < context.quotas.connectionsPerVPNGateway else {
+        guard existing < context.quotas.connectionsPerVPNGateway else {
             throw .invalid(
                 "Resource.QuotaFull",
-                "The VPN gateway '\(gateway.id)' already has \(existing.count) IPsec connections, its quota."
+                "The VPN gateway '\(gateway.id)' already has \(existing) IPsec connections, its quota."
             )
         }
         let id = context.makeID("vco-")

@@ -147,7 +147,7 @@ public struct MutationContext {
 
 // MARK: - Shared checks
 
-enum Check {
+package enum Check {
     /// Parses a CIDR block parameter, reporting the canonical form when host bits are set.
     static func prefix(
         _ text: String,
@@ -202,6 +202,16 @@ enum Check {
     /// shown in consoles and stored as JSON text: the cloud refuses them, and PostgreSQL's jsonb cannot hold U+0000.
     static func hasControlCharacter(_ text: String) -> Bool {
         text.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }
+    }
+
+    /// `text` without leading and trailing spaces and tabs (compared as bytes; Foundation's
+    /// `trimmingCharacters(in:)` walks a character set per character).
+    package static func trimmingSpaces(_ text: Substring) -> String {
+        let utf8 = text.utf8
+        let isSpace = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        guard let first = utf8.firstIndex(where: { !isSpace($0) }), let last = utf8.lastIndex(where: { !isSpace($0) })
+        else { return "" }
+        return String(Substring(utf8[first...last]))
     }
 
     static let reservedRanges: [(IPv4Prefix, String)] = [

@@ -175,7 +175,8 @@ public struct ResourceTable<Value>: Sequence {
     /// The ids, in the table's (hash) order; the same order as ``values``.
     @inlinable public var keys: some Collection<String> { storage.keys }
     /// The resources, in the table's (hash) order; the same order as ``keys``.
-    @inlinable public var values: some Collection<Value> { storage.values.lazy.map(\.value) }
+    /// (A closure, not the key path `\.value`: a generic key path is instantiated at run time on every use.)
+    @inlinable public var values: some Collection<Value> { storage.values.lazy.map { $0.value } }
 
     @discardableResult
     public mutating func removeValue(forKey id: String) -> Value? {
