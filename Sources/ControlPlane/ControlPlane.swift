@@ -102,6 +102,7 @@ public actor ControlPlane {
                     routing = nil  // the engine is uniquely referenced while it changes
                     if copy.advance(&engine, from: existing, touched: touched) { routing = engine }
                 }
+                retire(existing)
                 return result
             } catch let conflict as StateStoreConflict {
                 // Another replica came first: take its changes and run the change again on them.
@@ -136,6 +137,20 @@ public actor ControlPlane {
                 )
             }
         }
+    }
+
+    /// States replaced by changes, kept until a batch of them is freed off the request path (see ``retire(_:)``).
+    private var retired: [CloudState] = []
+
+    /// The state before a change holds the only references to the nodes the change copied; freeing them is work
+    /// the answer need not wait for. Every 64 changes the replaced states are freed by one background task (a task
+    /// per change cost more to start than the freeing it moved).
+    private func retire(_ old: CloudState) {
+        retired.append(old)
+        guard retired.count >= 64 else { return }
+        let batch = retired
+        retired = []
+        Task.detached(priority: .background) { withExtendedLifetime(batch) {} }
     }
 
     /// Applies other writers' committed changes (replicas on one database) to the state.

@@ -104,9 +104,9 @@ extension CloudState {
         func mark(_ address: IPv4Address) {
             if pool.contains(address) { used[Int(address.rawValue - pool.network.rawValue)] = true }
         }
-        for gateway in vpnGateways.values { mark(gateway.internetIp) }
-        for gateway in customerGateways.values { mark(gateway.ipAddress) }
-        for site in sites.values { mark(site.gatewayIpAddress) }
+        vpnGateways.forEachValue { mark($0.internetIp) }
+        customerGateways.forEachValue { mark($0.ipAddress) }
+        sites.forEachValue { mark($0.gatewayIpAddress) }
         guard let free = (1..<used.count - 1).first(where: { !used[$0] }) else {
             throw .invalid("Resource.QuotaFull", "No public address is left in \(pool) for another VPN gateway.")
         }
@@ -215,9 +215,8 @@ extension CloudState {
             )
         }
         // At most one gateway of a region has an address, so any order finds the same one.
-        if let other = customerGateways.values.first(where: {
-            $0.regionId == request.regionId && $0.ipAddress == address
-        }) {
+        try customerGateways.forEachValue { (other) throws(ControlPlaneError) in
+            guard other.ipAddress == address, other.regionId == request.regionId else { return }
             throw .invalid(
                 "InvalidIpAddress.AlreadyExist",
                 "The IpAddress '\(address)' is already used by customer gateway '\(other.id)' in region \(request.regionId)."
@@ -456,7 +455,8 @@ extension CloudState {
         )
         // One pass over the connections, without copying them: a gateway has at most one to each customer gateway.
         var existing = 0
-        for other in vpnConnections.values where other.vpnGatewayId == gateway.id {
+        try vpnConnections.forEachValue { (other) throws(ControlPlaneError) in
+            guard other.vpnGatewayId == gateway.id else { return }
             existing += 1
             if other.customerGatewayId == customer.id {
                 throw .invalid(

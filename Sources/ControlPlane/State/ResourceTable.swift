@@ -178,6 +178,12 @@ public struct ResourceTable<Value>: Sequence {
     /// (A closure, not the key path `\.value`: a generic key path is instantiated at run time on every use.)
     @inlinable public var values: some Collection<Value> { storage.values.lazy.map { $0.value } }
 
+    /// Calls `body` with every resource in place, in the table's order: unlike iterating ``values``, which copies
+    /// each resource (a retain per field), a scan that reads a field or two costs only those reads.
+    @inlinable public func forEachValue<E: Error>(_ body: (borrowing Value) throws(E) -> Void) throws(E) {
+        for box in storage.values { try body(box.value) }
+    }
+
     @discardableResult
     public mutating func removeValue(forKey id: String) -> Value? {
         let removed = storage.removeValue(forKey: id)?.value
