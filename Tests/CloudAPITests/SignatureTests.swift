@@ -54,7 +54,16 @@ struct SignatureTests {
             }
             let method = round.isMultiple(of: 2) ? "GET" : "POST"
             let secret = "secret-\(next() % 3)"
-            let definition = "\(method)&%2F&\(PercentEncoding.encode(SignatureV2.canonicalQuery(parameters)))"
+            // Reference §1.3 written out: encode, sort by encoded name (then value) as bytes, join, encode again.
+            let canonical = parameters.pairs.filter { $0.name != "Signature" }
+                .map { (PercentEncoding.encode($0.name), PercentEncoding.encode($0.value)) }
+                .sorted {
+                    $0.0.utf8.lexicographicallyPrecedes($1.0.utf8)
+                        || ($0.0 == $1.0 && $0.1.utf8.lexicographicallyPrecedes($1.1.utf8))
+                }
+                .map { "\($0.0)=\($0.1)" }.joined(separator: "&")
+            #expect(SignatureV2.canonicalQuery(parameters) == canonical)
+            let definition = "\(method)&%2F&\(PercentEncoding.encode(canonical))"
             let bytes = SignatureV2.stringToSignBytes(method: method, parameters: parameters)
             #expect(String(decoding: bytes, as: UTF8.self) == definition)
             #expect(SignatureV2.stringToSign(method: method, parameters: parameters) == definition)

@@ -28,6 +28,10 @@ public struct RPCParameters: Sendable, Equatable {
         // Split on the UTF-8 bytes `&` and `=` (ASCII, so every piece is whole characters): splitting the
         // text by Character would look for grapheme boundaries in every byte.
         let utf8 = text.utf8
+        // Room for every piece up front: growing the list and its index one pair at a time rehashed the index.
+        let expected = pairs.count + 1 + utf8.reduce(0) { $0 + ($1 == UInt8(ascii: "&") ? 1 : 0) }
+        pairs.reserveCapacity(expected)
+        index.reserveCapacity(expected)
         for piece in utf8.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
             let component = Substring(piece)
             let equals = piece.firstIndex(of: UInt8(ascii: "="))

@@ -92,9 +92,24 @@ public struct RPCService: Sendable {
         return withUnsafeMutableBytes(of: &bytes) { raw in
             raw[6] = raw[6] & 0x0F | 0x40  // version 4
             raw[8] = raw[8] & 0x3F | 0x80  // RFC 4122 variant
-            return UUID(uuid: raw.load(as: uuid_t.self)).uuidString
+            // 8-4-4-4-12 upper-case hex digits, written directly (UUID's uuidString formats through Foundation).
+            return String(unsafeUninitializedCapacity: 36) { text in
+                var written = 0
+                for (index, byte) in raw.enumerated() {
+                    if index == 4 || index == 6 || index == 8 || index == 10 {
+                        text[written] = UInt8(ascii: "-")
+                        written += 1
+                    }
+                    text[written] = hexDigits[Int(byte >> 4)]
+                    text[written + 1] = hexDigits[Int(byte & 0xF)]
+                    written += 2
+                }
+                return written
+            }
         }
     }
+
+    private static let hexDigits = Array("0123456789ABCDEF".utf8)
 
     /// Answers one request; never throws: every failure becomes the cloud's error body.
     public func respond(to request: RPCRequest) async -> RPCResponse {

@@ -48,13 +48,14 @@ public enum SignatureV2 {
 
     /// Every parameter except `Signature`, encoded, sorted by encoded name (then value) as bytes.
     private static func canonicalPairs(_ parameters: RPCParameters) -> [(name: String, value: String)] {
-        parameters.pairs
-            .filter { $0.name != "Signature" }
-            .map { (name: PercentEncoding.encode($0.name), value: PercentEncoding.encode($0.value)) }
-            .sorted {
-                $0.name.utf8.lexicographicallyPrecedes($1.name.utf8)
-                    || ($0.name == $1.name && $0.value.utf8.lexicographicallyPrecedes($1.value.utf8))
-            }
+        var pairs: [(name: String, value: String)] = []
+        pairs.reserveCapacity(parameters.pairs.count)
+        for pair in parameters.pairs where pair.name != "Signature" {
+            pairs.append((PercentEncoding.encode(pair.name), PercentEncoding.encode(pair.value)))
+        }
+        // Encoded text is ASCII, where String's `<` is byte order (and takes its memcmp fast path).
+        pairs.sort { $0.name != $1.name ? $0.name < $1.name : $0.value < $1.value }
+        return pairs
     }
 
     /// The HMAC-SHA1 key of one access key secret (`secret + "&"`), ready to sign with.
