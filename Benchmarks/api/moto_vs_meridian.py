@@ -1,12 +1,15 @@
 """The API's speed side by side with moto (the AWS emulator LocalStack is built on), in one run.
 
-Both servers run on loopback and are driven the same way, with two client approaches, each used on both:
+Both servers run on loopback and are driven the same way, with three client approaches, each used on both:
 
 * prepared (the headline figures): every request is built and signed the way its cloud requires (Meridian:
   signature V2, HMAC-SHA1, each with its own nonce; moto: AWS SigV4, which moto reads to route the request)
   before the clock starts, then sent one at a time over one keep-alive socket, and the answers are parsed
   after the clock stops. The client's own work per request is a send and a read, so the figures measure the
   servers rather than Python.
+* concurrent (creates only): the prepared requests sent over CONNECTIONS (4) keep-alive sockets at once, one
+  thread per socket, each socket one request at a time, as parallel clients (terraform's default parallelism is
+  10) would send them: the servers' throughput rather than one client's round trip.
 * sdk (what a Python program sees): each request is signed when it is sent, through the standard library's
   http.client (the lightest client Python has), and its answer parsed before the next one is sent.
 
@@ -49,6 +52,7 @@ REGION_ALI = "cn-hangzhou"
 REGION_AWS = "us-east-1"
 AK, SK = "benchAK", "benchSecret"
 LISTING_ROUNDS = 5
+CONNECTIONS = 4
 
 
 def free_port():
@@ -385,20 +389,17 @@ def rates(n, total, latencies):
 def measure_creates(client, approach, count, connections):
     """Creates `count` VPCs, then `connections` VPN gateways, customer gateways and connections."""
     made = {"vpc": [], "gw": [], "cgw": [], "connection": []}
-    raw = RawConnection(client.endpoint) if approach == "prepared" else None
+    sockets = CONNECTIONS if approach == "concurrent" else 1
+    raws = [RawConnection(client.endpoint) for _ in range(sockets)] if approach != "sdk" else None
     out = {}
     for kind in PHASES:
         n = count if kind == "vpc" else connections
-        calls = [client.create_call(kind, i, made) for i in range(n)] if approach == "prepared" else None
+        calls = [client.create_call(kind, i, made) for i in range(n)] if raws else None
         prepared = [client.prepare(action, **params) for action, params, _ in calls] if calls else None
         latencies = []
         start = time.perf_counter()
         if prepared:
-            answers = []
-            for request in prepared:
-                t = time.perf_counter()
-                answers.append(raw.exchange(request))
-                latencies.append(time.perf_counter() - t)
+            answers, latencies = exchange_all(raws, prepared)
             total = time.perf_counter() - start
             for (action, _, field), (status, body) in zip(calls, answers):
                 made[MADE_AS[kind]].append(client.created_id(action, field, status, body.decode()))
@@ -411,6 +412,25 @@ def measure_creates(client, approach, count, connections):
             total = time.perf_counter() - start
         out[kind] = rates(n, total, latencies)
     return out
+
+
+def exchange_all(raws, prepared):
+    """Sends the prepared requests over the sockets `raws`, each socket one request at a time (one thread per
+    socket when there are several); returns the answers in request order and each request's latency."""
+    answers, latencies = [None] * len(prepared), [0.0] * len(prepared)
+
+    def work(k):
+        for i in range(k, len(prepared), len(raws)):
+            t = time.perf_counter()
+            answers[i] = raws[k].exchange(prepared[i])
+            latencies[i] = time.perf_counter() - t
+
+    if len(raws) == 1:
+        work(0)
+    else:
+        with ThreadPoolExecutor(len(raws)) as pool:
+            list(pool.map(work, range(len(raws))))
+    return answers, latencies
 
 
 def measure_listing(client, approach, what, expected):
@@ -461,12 +481,14 @@ def memory_run(binary, vpcs, workers=2):
 
 def report(results, approach):
     m, a = results["meridian"][approach], results["moto"][approach]
-    print(f"client approach: {approach}")
+    print(f"client approach: {approach}" + (f" ({CONNECTIONS} connections)" if approach == "concurrent" else ""))
     print(f"{'create':<18}{'meridian/s':>12}{'moto/s':>10}{'ratio':>8}{'meridian p50/p99 ms':>22}{'moto p50/p99 ms':>18}")
     for kind in m["creates"]:
         mc, ac = m["creates"][kind], a["creates"][kind]
         print(f"{kind:<18}{mc['per_second']:>12.0f}{ac['per_second']:>10.0f}{mc['per_second'] / ac['per_second']:>7.1f}x"
               f"{mc['p50_ms']:>12.2f} / {mc['p99_ms']:<7.2f}{ac['p50_ms']:>9.2f} / {ac['p99_ms']:.2f}")
+    if not m["listing"]:
+        return
     print(f"{'list all':<18}{'meridian ms':>12}{'moto ms':>10}{'ratio':>8}   pages (meridian, moto)")
     for what in m["listing"]:
         ml, al = m["listing"][what], a["listing"][what]
@@ -482,8 +504,8 @@ def main():
     parser.add_argument("--connections", type=int, default=250,
                         help="VPN gateways, customer gateways and connections to create; at most 250 and --count "
                              "(Meridian gives VPN gateways addresses from 203.0.113.0/24)")
-    parser.add_argument("--approach", choices=["both", "prepared", "sdk"], default="both",
-                        help="client approach (see above); default both, each on a fresh server")
+    parser.add_argument("--approach", choices=["all", "prepared", "concurrent", "sdk"], default="all",
+                        help="client approach (see above); default all three, each on fresh servers")
     parser.add_argument("--memory", type=int, default=0, help="also measure meridian's memory with this many VPCs")
     parser.add_argument("--meridian-db", default="file", choices=["file", "memory"],
                         help="meridian's store: a SQLite file (the default of meridian serve) or :memory:")
@@ -493,7 +515,7 @@ def main():
         parser.error(f"--connections {args.connections}: use 1 to {min(250, args.count)} "
                      "(VPN gateway addresses come from 203.0.113.0/24)")
 
-    approaches = ["prepared", "sdk"] if args.approach == "both" else [args.approach]
+    approaches = ["prepared", "concurrent", "sdk"] if args.approach == "all" else [args.approach]
     results = {"meridian": {}, "moto": {}}
     for approach in approaches:
         with tempfile.TemporaryDirectory() as tmp:
@@ -513,9 +535,10 @@ def main():
                 for client in (Meridian(f"127.0.0.1:{m_port}"), Moto(f"127.0.0.1:{a_port}")):
                     print(f"{client.name} ({approach}): creating ...", file=sys.stderr)
                     creates = measure_creates(client, approach, args.count, args.connections)
-                    print(f"{client.name} ({approach}): listing ...", file=sys.stderr)
+                    if approach != "concurrent":
+                        print(f"{client.name} ({approach}): listing ...", file=sys.stderr)
                     listing = {what: measure_listing(client, approach, what, args.count)
-                               for what in ("vpcs", "route-tables")}
+                               for what in ("vpcs", "route-tables")} if approach != "concurrent" else {}
                     results[client.name][approach] = {"creates": creates, "listing": listing}
                 results["meridian"][approach]["rss_mib"] = rss_mib(meridian.pid)
                 results["moto"][approach]["rss_mib"] = rss_mib(moto.pid)
