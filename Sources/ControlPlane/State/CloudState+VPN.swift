@@ -98,7 +98,7 @@ extension CloudState {
             )
         }
         // Not an address a customer gateway or a site's device already has: the tunnel's two ends would coincide.
-        // The pool is a /24: its used addresses fit a 256-bit map, filled in one pass without hashing.
+        // The pool is a /24: a table of 256 flags marks its used addresses, filled in one pass without hashing.
         let pool = Self.gatewayAddressPool
         var used = [Bool](repeating: false, count: Int(pool.addressCount))
         func mark(_ address: IPv4Address) {
