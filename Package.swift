@@ -48,7 +48,7 @@ let package = Package(
     targets: [
         // MARK: Layer 0
         .target(name: "IPAddressing", swiftSettings: strictSettings),
-        .testTarget(name: "IPAddressingTests", dependencies: ["IPAddressing"], swiftSettings: strictSettings),
+        .testTarget(name: "IPAddressingTests", dependencies: ["IPAddressing", "MeridianTestSupport"], swiftSettings: strictSettings),
 
         // MARK: Layer 1: model, routes, reachability (pure: no I/O libraries)
         .target(name: "NetworkModel", dependencies: ["IPAddressing"], swiftSettings: strictSettings),
@@ -86,9 +86,9 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "IPsecCryptoTests", dependencies: ["IPsecCrypto"], swiftSettings: strictSettings),
+        .testTarget(name: "IPsecCryptoTests", dependencies: ["IPsecCrypto", "MeridianTestSupport"], swiftSettings: strictSettings),
         .target(name: "IKEv2", dependencies: ["IPAddressing", "IPsecCrypto"], swiftSettings: strictSettings),
-        .testTarget(name: "IKEv2Tests", dependencies: ["IKEv2"], swiftSettings: strictSettings),
+        .testTarget(name: "IKEv2Tests", dependencies: ["IKEv2", "MeridianTestSupport"], swiftSettings: strictSettings),
         // ESP's per-packet ciphers: OpenSSL's libcrypto (EVP) through a header-only shim, so seal/open work in
         // caller-provided buffers with no allocation (swift-crypto's AEAD API returns new Data per call).
         .systemLibrary(name: "CESPCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
@@ -118,7 +118,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TopologyFileTests",
-            dependencies: ["TopologyFile", "NetworkModel", "RouteEngine", "Reachability", "IPAddressing"],
+            dependencies: ["TopologyFile", "NetworkModel", "RouteEngine", "Reachability", "IPAddressing", "MeridianTestSupport"],
             swiftSettings: strictSettings
         ),
 
@@ -158,7 +158,7 @@ let package = Package(
         .testTarget(
             name: "PersistenceTests",
             dependencies: [
-                "Persistence", "persistence-probe", "PostgresTestSupport",
+                "Persistence", "persistence-probe", "PostgresTestSupport", "MeridianTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -177,7 +177,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ControlPlaneTests",
-            dependencies: ["ControlPlane", "Persistence", "NetworkModel", "RouteEngine", "Reachability", "IPAddressing", "TopologyFile", "PostgresTestSupport"],
+            dependencies: ["ControlPlane", "Persistence", "NetworkModel", "RouteEngine", "Reachability", "IPAddressing", "TopologyFile", "PostgresTestSupport", "MeridianTestSupport"],
             swiftSettings: strictSettings
         ),
         .target(
@@ -202,6 +202,7 @@ let package = Package(
                 "ControlPlane",
                 "Persistence",
                 "PostgresTestSupport",
+                "MeridianTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

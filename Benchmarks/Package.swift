@@ -16,6 +16,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "IPAddressing", package: "Meridian"),
+                .product(name: "MeridianTestSupport", package: "Meridian"),
             ],
             path: "Benchmarks/IPAddressingBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

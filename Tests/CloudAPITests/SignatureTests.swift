@@ -1,5 +1,6 @@
 import CloudAPI
 import Foundation
+import MeridianTestSupport
 import Testing
 
 struct SignatureTests {
@@ -37,11 +38,8 @@ struct SignatureTests {
     /// canonical query again as a string and sign it with a key made for the request. Random names and values
     /// mix unreserved characters, reserved ones, spaces, `%`, `+` and non-ASCII text.
     @Test func signatureV2FromBytesMatchesTheDefinition() {
-        var state: UInt64 = 0x5EED_2026  // a fixed seed, so a failing case can be replayed
-        func next() -> UInt64 {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407  // PCG's LCG step
-            return state >> 33
-        }
+        var generator = SeededGenerator(seed: 0x5EED_2026)  // a fixed seed, so a failing case can be replayed
+        func next() -> UInt64 { generator.next() }
         let alphabet = Array("aZ09-_.~ %+&=*/:!'()é水🙂")
         let keys = SignatureV2.SigningKeys(limit: 2)
         func pick() -> Character { alphabet[Int(next() % UInt64(alphabet.count))] }

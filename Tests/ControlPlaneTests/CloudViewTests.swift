@@ -1,6 +1,7 @@
 import ControlPlane
 import Foundation
 import IPAddressing
+import MeridianTestSupport
 import NetworkModel
 import RouteEngine
 import Testing
@@ -282,7 +283,7 @@ struct CloudViewTests {
     @Test func theKeptEngineEqualsAFreshOneAfterEveryStep() async throws {
         let seed: UInt64 = 20_261_121
         print("CloudViewTests: seed \(seed)")
-        var random = SeededGenerator(state: seed)
+        var random = SeededGenerator(seed: seed)
         let cp = try await ControlPlaneTests.make()
         var f = try await Self.fixture(cp)
         _ = await cp.view

@@ -1,19 +1,8 @@
 import ControlPlane
 import Foundation
 import IPAddressing
+import MeridianTestSupport
 import Testing
-
-/// A fixed-seed generator so ids are reproducible.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// A store whose saves can be made to fail.
 actor FailingStore: StateStore {
@@ -34,7 +23,7 @@ struct ControlPlaneTests {
         store: any StateStore = InMemoryStateStore(),
         quotas: Quotas = Quotas()
     ) async throws -> ControlPlane {
-        try await ControlPlane(store: store, quotas: quotas, now: { now }, random: SeededGenerator(state: 1))
+        try await ControlPlane(store: store, quotas: quotas, now: { now }, random: SeededGenerator(seed: 1))
     }
 
     static func error(_ body: () async throws -> Void) async -> ControlPlaneError? {

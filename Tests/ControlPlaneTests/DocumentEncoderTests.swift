@@ -1,5 +1,6 @@
 import ControlPlane
 import Foundation
+import MeridianTestSupport
 import Testing
 
 /// The stored documents' encoder against Foundation's `JSONEncoder`: the same JSON values (key order aside) for
@@ -11,7 +12,7 @@ struct DocumentEncoderTests {
         let cp = try await ControlPlane(
             store: InMemoryStateStore(),
             now: { Date(timeIntervalSince1970: 1_700_000_000.123_456) },
-            random: SeededGenerator(state: 5)
+            random: SeededGenerator(seed: 5)
         )
         _ = try await SampleCloud.build(in: cp)
         _ = try await SiteTests.buildSeed004(cp)

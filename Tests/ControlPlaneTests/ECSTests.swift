@@ -1,6 +1,7 @@
 import ControlPlane
 import Foundation
 import IPAddressing
+import MeridianTestSupport
 import NetworkModel
 import Persistence
 import Reachability
@@ -323,7 +324,7 @@ struct ECSTests {
         func reopen() async throws -> ControlPlane {
             try await ControlPlane(
                 store: ResourceStoreStateStore(store: try SQLiteStore(path: path)),
-                random: SeededGenerator(state: 9)
+                random: SeededGenerator(seed: 9)
             )
         }
         let second = try await reopen()

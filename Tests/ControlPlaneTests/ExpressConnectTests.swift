@@ -1,6 +1,7 @@
 import ControlPlane
 import Foundation
 import IPAddressing
+import MeridianTestSupport
 import NetworkModel
 import Persistence
 import Reachability
@@ -717,7 +718,7 @@ struct ExpressConnectTests {
         let first = try await ControlPlane(
             store: ResourceStoreStateStore(store: try SQLiteStore(path: path)),
             now: { Make.now },
-            random: SeededGenerator(state: 3)
+            random: SeededGenerator(seed: 3)
         )
         let p = try await Self.pair(first)
         try await first.mutate { s, c throws(ControlPlaneError) in
@@ -750,7 +751,7 @@ struct ExpressConnectTests {
         let second = try await ControlPlane(
             store: ResourceStoreStateStore(store: try SQLiteStore(path: path)),
             now: { Make.now },
-            random: SeededGenerator(state: 4)
+            random: SeededGenerator(seed: 4)
         )
         let after = await second.snapshot
         #expect(after.routerInterfaces == before.routerInterfaces)
@@ -773,7 +774,7 @@ struct ExpressConnectTests {
         let third = await
             (try ControlPlane(
                 store: ResourceStoreStateStore(store: try SQLiteStore(path: path)),
-                random: SeededGenerator(state: 5)
+                random: SeededGenerator(seed: 5)
             )).snapshot
         #expect(third.routerInterfaces[p.acceptor.id]?.status == "Inactive")
         #expect(third.cenBandwidthLimits.isEmpty && third.vbrs.isEmpty)

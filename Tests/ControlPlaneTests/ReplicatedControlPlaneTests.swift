@@ -1,6 +1,7 @@
 import ControlPlane
 import Foundation
 import IPAddressing
+import MeridianTestSupport
 import Persistence
 import PostgresTestSupport
 import Testing
@@ -33,7 +34,7 @@ struct ReplicatedControlPlaneTests {
     }
 
     static func replica(_ store: any ResourceStore, seed: UInt64) async throws -> ControlPlane {
-        try await ControlPlane(store: ResourceStoreStateStore(store: store), random: SeededGenerator(state: seed))
+        try await ControlPlane(store: ResourceStoreStateStore(store: store), random: SeededGenerator(seed: seed))
     }
 
     /// Polls `condition` every 20 ms until it holds or `seconds` pass; returns whether it held.
@@ -199,7 +200,7 @@ actor AlwaysConflictingStore: StateStore {
 struct ConflictRetryTests {
     @Test func aChangeThatKeepsConflictingGivesUpWithTaskConflict() async throws {
         let store = AlwaysConflictingStore()
-        let cp = try await ControlPlane(store: store, random: SeededGenerator(state: 3))
+        let cp = try await ControlPlane(store: store, random: SeededGenerator(seed: 3))
         let error = await ControlPlaneTests.error {
             _ = try await cp.mutate { s, c throws(ControlPlaneError) in try s.createVPC(.init(regionId: "r-1"), c) }
         }

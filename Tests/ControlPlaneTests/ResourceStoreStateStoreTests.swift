@@ -1,11 +1,12 @@
 import ControlPlane
 import Foundation
+import MeridianTestSupport
 import Persistence
 import Testing
 
 struct ResourceStoreStateStoreTests {
     static func make(_ store: any ResourceStore) async throws -> ControlPlane {
-        try await ControlPlane(store: ResourceStoreStateStore(store: store), random: SeededGenerator(state: 7))
+        try await ControlPlane(store: ResourceStoreStateStore(store: store), random: SeededGenerator(seed: 7))
     }
 
     @Test func stateRoundTripsThroughSQLiteWithOrderAndDeletes() async throws {
@@ -72,7 +73,7 @@ extension ResourceStoreStateStoreTests {
 
     @Test func concurrentChangesAreAllKept() async throws {
         let store = MemoryStore()
-        let cp = try await ControlPlane(store: SlowStore(ResourceStoreStateStore(store: store)), random: SeededGenerator(state: 3))
+        let cp = try await ControlPlane(store: SlowStore(ResourceStoreStateStore(store: store)), random: SeededGenerator(seed: 3))
         try await withThrowingTaskGroup(of: Void.self) { group in
             for i in 0..<8 {
                 group.addTask {

@@ -1,5 +1,6 @@
 import ControlPlane
 import Foundation
+import MeridianTestSupport
 import Testing
 
 /// A resource with a region and two owned ids, like a VPC with its vRouter and route table.
@@ -24,7 +25,7 @@ struct ResourceTableTests {
 
     @Test(arguments: [1, 2, 3, 4])
     func indexesAgreeWithAScanAfterRandomChanges(seed: UInt64) throws {
-        var random = SeededGenerator(state: seed)
+        var random = SeededGenerator(seed: seed)
         let regions = ["r-a", "r-b", "r-c"]
         var table: ResourceTable<Owner> = [:]
         var keys: [String] = []

@@ -1,6 +1,7 @@
 import ControlPlane
 import Foundation
 import IPAddressing
+import MeridianTestSupport
 import NetworkModel
 import Persistence
 import Reachability
@@ -14,7 +15,7 @@ struct SiteTests {
         try await ControlPlane(
             store: store,
             now: { ControlPlaneTests.now },
-            random: SeededGenerator(state: 11)
+            random: SeededGenerator(seed: 11)
         )
     }
 

@@ -1,5 +1,6 @@
 import ControlPlane
 import Foundation
+import MeridianTestSupport
 import Persistence
 import Testing
 
@@ -37,21 +38,21 @@ struct WriteThroughputTests {
         let seeding = try await ControlPlane(
             store: ResourceStoreStateStore(store: store, checksJournal: false),
             quotas: quotas,
-            random: SeededGenerator(state: 11)
+            random: SeededGenerator(seed: 11)
         )
         let seedRate = try await Self.createVPCs(seeding, count: Self.existing, from: 0)
 
         let touched = try await ControlPlane(
             store: ResourceStoreStateStore(store: store, checksJournal: false),
             quotas: quotas,
-            random: SeededGenerator(state: 12)
+            random: SeededGenerator(seed: 12)
         )
         let after = try await Self.createVPCs(touched, count: Self.measured, from: Self.existing)
 
         let fullDiff = try await ControlPlane(
             store: FullDiffStateStore(ResourceStoreStateStore(store: store, checksJournal: false)),
             quotas: quotas,
-            random: SeededGenerator(state: 13)
+            random: SeededGenerator(seed: 13)
         )
         let before = try await Self.createVPCs(fullDiff, count: Self.measured, from: Self.existing + Self.measured)
         print(

@@ -1,5 +1,6 @@
 import IKEv2
 import IPsecCrypto
+import MeridianTestSupport
 import Testing
 
 /// A corpus of malformed input: truncations and byte mutations of real messages must be dropped or answered,

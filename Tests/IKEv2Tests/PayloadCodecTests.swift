@@ -1,6 +1,7 @@
 import IKEv2
 import IPAddressing
 import IPsecCrypto
+import MeridianTestSupport
 import Testing
 
 struct PayloadCodecTests {

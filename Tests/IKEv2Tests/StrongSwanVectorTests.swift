@@ -2,6 +2,7 @@ import Foundation
 import IKEv2
 import IPAddressing
 import IPsecCrypto
+import MeridianTestSupport
 import Testing
 
 /// Messages captured from a real strongSwan peer (see Vectors/README.md).

@@ -1,22 +1,11 @@
 import IPAddressing
+import MeridianTestSupport
 import Testing
 
 struct PrefixTrieFilteredMatchTests {
-    /// A tiny deterministic generator (SplitMix64) so a failure can be replayed from its seed.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test(arguments: [UInt64(1), 42, 2026])
     func filteredLongestMatchAgreesWithALinearScan(seed: UInt64) {
-        var rng = SplitMix(state: seed)
+        var rng = SeededGenerator(seed: seed)
         var trie = PrefixTrie<Int>()
         var all: [(IPv4Prefix, Int)] = []
         for value in 0..<400 {

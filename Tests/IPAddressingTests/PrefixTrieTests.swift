@@ -1,4 +1,5 @@
 import IPAddressing
+import MeridianTestSupport
 import Testing
 
 /// A deliberately simple reference: scan every prefix, keep the longest that contains the address.
@@ -10,18 +11,6 @@ private struct LinearTable<Value> {
             if best == nil || prefix.length > best!.prefix.length { best = (prefix, value) }
         }
         return best
-    }
-}
-
-/// SplitMix64: a small, fixed-seed generator so that a failing run can be replayed exactly.
-private struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 
@@ -76,7 +65,7 @@ struct PrefixTrieTests {
     @Test(arguments: [(UInt64(20_261_121), 4_000), (7, 4_000), (0xDEAD_BEEF, 4_000), (99, 40_000)])
     func agreesWithLinearScanOnRandomData(seed: UInt64, operations: Int) {
         print("PrefixTrie differential test seed: \(seed), \(operations) operations")
-        var rng = SplitMix64(state: seed)
+        var rng = SeededGenerator(seed: seed)
         var trie = PrefixTrie<Int>()
         var reference = LinearTable<Int>()
         // Cluster prefixes under a few roots so that lookups really hit nested prefixes.

@@ -1,4 +1,5 @@
 import IPsecCrypto
+import MeridianTestSupport
 import Testing
 
 func hex(_ s: String) -> [UInt8] {
@@ -162,19 +163,6 @@ struct KnownAnswerTests {
             try alice.sharedSecret(with: bob.publicValue)
                 == hex("4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742")
         )
-    }
-}
-
-/// A deterministic generator (SplitMix64) so key exchanges in tests are repeatable.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import MeridianTestSupport
 import Persistence
 import Testing
 
@@ -95,7 +96,7 @@ struct JSONSyntaxTests {
                 .utf8
         )
         let alphabet = Array(#"{}[]:,"\ -0123456789.eE+tfnulr/ab"#.utf8) + [0x0A, 0xC3, 0xA9, 0x80]
-        var random = SplitMix64(seed: seed)
+        var random = SeededGenerator(seed: seed)
         for round in 0..<3_000 {
             var bytes = base
             for _ in 0...(round % 4) {
@@ -118,15 +119,3 @@ struct JSONSyntaxTests {
     }
 }
 
-/// A small seeded generator (SplitMix64), so a failing mutation can be replayed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

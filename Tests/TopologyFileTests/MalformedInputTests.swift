@@ -1,4 +1,5 @@
 import Foundation
+import MeridianTestSupport
 import Testing
 import TopologyFile
 
@@ -28,7 +29,7 @@ struct MalformedInputTests {
 
     /// Single-character damage at fixed, spread-out places (a fixed seed, printed on failure).
     @Test func damagedFilesNeverTrap() {
-        var generator = SplitMix64(seed: 0x5EED_0002)
+        var generator = SeededGenerator(seed: 0x5EED_0002)
         let characters: [Character] = [":", "-", "[", "]", "{", "}", "&", "*", "!", "\t", "\n", "'", "\"", "#", "0", " "]
         let original = Array(Self.original)
         for round in 0..<300 {
@@ -44,17 +45,3 @@ struct MalformedInputTests {
     }
 }
 
-/// A small deterministic generator (SplitMix64) so failures can be replayed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

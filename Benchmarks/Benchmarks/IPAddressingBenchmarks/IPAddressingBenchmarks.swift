@@ -1,21 +1,10 @@
 import Benchmark
 import IPAddressing
-
-/// SplitMix64 with a fixed seed, so every run measures the same tables and the same addresses.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import MeridianTestSupport
 
 /// A table shaped like a real FIB: lengths mostly /16–/24, a few short ones and host routes.
 func makePrefixes(_ count: Int, seed: UInt64) -> [IPv4Prefix] {
-    var rng = SplitMix64(state: seed)
+    var rng = SeededGenerator(seed: seed)
     var seen = Set<IPv4Prefix>()
     var result: [IPv4Prefix] = []
     while result.count < count {
@@ -30,7 +19,7 @@ func makePrefixes(_ count: Int, seed: UInt64) -> [IPv4Prefix] {
 
 /// Addresses to look up: half inside stored prefixes, half anywhere.
 func makeAddresses(_ count: Int, within prefixes: [IPv4Prefix], seed: UInt64) -> [IPv4Address] {
-    var rng = SplitMix64(state: seed)
+    var rng = SeededGenerator(seed: seed)
     return (0..<count).map { i in
         if i % 2 == 0 {
             let prefix = prefixes[Int.random(in: 0..<prefixes.count, using: &rng)]
