@@ -210,9 +210,11 @@ let package = Package(
         ),
 
         // MARK: Layer 3: the one executable
+        .systemLibrary(name: "CMalloc"),
         .executableTarget(
             name: "meridian",
             dependencies: [
+                "CMalloc",
                 "TopologyFile", "NetworkModel", "RouteEngine", "Reachability", "IPAddressing",
                 "CloudAPI",
                 "ControlPlane",

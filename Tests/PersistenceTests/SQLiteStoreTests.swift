@@ -43,6 +43,34 @@ struct SQLiteStoreTests {
         }
     }
 
+    /// Checkpoints wait for the store to be idle: the commits stay in the write-ahead log while they come (SQLite's
+    /// own checkpoint comes only after `pagesBeforeCheckpoint` pages), and a poll interval after the last one they
+    /// are copied into the database file.
+    @Test func idleStoreCopiesItsWriteAheadLogIntoTheDatabaseFile() async throws {
+        let directory = try TemporaryDirectory(prefix: "meridian-sqlite")
+        defer { directory.remove() }
+        let path = directory.path + "/meridian.db"
+        let store = try SQLiteStore(path: path, pollInterval: .milliseconds(50))
+        func size(_ file: String) throws -> Int {
+            try (FileManager.default.attributesOfItem(atPath: file)[.size] as? NSNumber)?.intValue ?? 0
+        }
+        let before = try size(path)
+        for index in 0..<40 {
+            try await store.commit(
+                WriteBatch([.create(kind: "Vpc", id: "vpc-\(index)", regionID: "r", document: document([:]))])
+            )
+        }
+        #expect(try size(path + "-wal") > 40 * 4096, "the commits are in the write-ahead log")
+        var copied = false
+        for _ in 0..<100 where !copied {
+            try await Task.sleep(for: .milliseconds(20))
+            copied = try size(path) > before
+        }
+        #expect(copied, "the database file stayed at \(before) bytes two seconds after the last commit")
+        let reopened = try SQLiteStore(path: path)
+        #expect(try await reopened.list(ResourceQuery(kind: "Vpc"), page: PageRequest(number: 1, size: 50)).totalCount == 40)
+    }
+
     @Test func unopenableFileIsAStorageFailureNamingThePath() async throws {
         do {
             _ = try SQLiteStore(path: "/nonexistent-directory/meridian.db")

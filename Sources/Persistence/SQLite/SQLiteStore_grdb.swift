@@ -1,5 +1,6 @@
 public import Foundation
 import GRDB
+import Synchronization
 
 /// The default ``ResourceStore``: SQLite through GRDB, in one file (`meridian.db`) or in memory (`:memory:`).
 ///
@@ -8,6 +9,11 @@ import GRDB
 /// also on disk, so it survives a crash of the machine or a power loss, at the price of an fsync per commit.
 /// Writes take SQLite's write lock up front (`BEGIN IMMEDIATE`), so several processes may share the file;
 /// each of them notices the others' writes by polling the change log (see ``changeSignal``).
+///
+/// The write-ahead log is copied back into the database file (a checkpoint) when the store has been idle for a
+/// poll interval, off the request path, and otherwise at the latest every ``pagesBeforeCheckpoint`` pages
+/// (SQLite's own default is 1,000, which put a checkpoint of several milliseconds into the answer to every
+/// 125th create).
 public final class SQLiteStore: ResourceStore {
     /// The path to pass for a throwaway database that lives in memory.
     public static let inMemory = ":memory:"
@@ -25,6 +31,20 @@ public final class SQLiteStore: ResourceStore {
     private let writer: any DatabaseWriter
     private let clock: @Sendable () -> Date
     private let poller: Task<Void, Never>?
+    /// Commits made through this store (the poller's idle test).
+    private let commits = CommitCounter()
+
+    private final class CommitCounter: Sendable {
+        private let count = Atomic<Int>(0)
+        func add() { count.add(1, ordering: .relaxed) }
+        var current: Int { count.load(ordering: .relaxed) }
+    }
+
+    /// Write-ahead log pages after which the committing request runs a checkpoint itself (64 MiB of 4 KiB
+    /// pages): a burst of writes shorter than that is checkpointed when it is over.
+    public static let pagesBeforeCheckpoint = 16_384
+    /// How large the write-ahead log file stays after a checkpoint emptied it.
+    static let walSizeAfterCheckpoint = 8 << 20
     public let changeSignal = ChangeSignal(firesForEveryWrite: true)
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
@@ -46,6 +66,8 @@ public final class SQLiteStore: ResourceStore {
         let synchronous = durability == .disk ? "FULL" : "NORMAL"
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Self.pagesBeforeCheckpoint)")
+            try db.execute(sql: "PRAGMA journal_size_limit = \(Self.walSizeAfterCheckpoint)")
         }
         do {
             if path == Self.inMemory {
@@ -61,13 +83,22 @@ public final class SQLiteStore: ResourceStore {
         if path == Self.inMemory {
             poller = nil
         } else {
-            poller = Task { [writer, changeSignal] in
+            poller = Task { [writer, changeSignal, commits] in
                 var seen: Int64 = -1
+                var commitsBefore = 0
+                var commitsCheckpointed = 0
                 while !Task.isCancelled {
                     if let latest = try? await writer.read({ db in try Self.latestSequence(db) }), latest != seen {
                         if seen >= 0 { await changeSignal.fire(through: latest) }
                         seen = latest
                     }
+                    // Idle for a whole interval after commits: copy the log back now, while nobody waits for it.
+                    let count = commits.current
+                    if count == commitsBefore, count != commitsCheckpointed {
+                        _ = try? await writer.writeWithoutTransaction { db in try db.checkpoint(.passive) }
+                        commitsCheckpointed = count
+                    }
+                    commitsBefore = count
                     try? await Task.sleep(for: pollInterval)
                 }
             }
@@ -180,6 +211,7 @@ public final class SQLiteStore: ResourceStore {
         let result = try write("committing a batch of \(batch.operations.count) operations") { db in
             try Self.apply(batch, now: now, db)
         }
+        commits.add()
         if let last = result.changes.last { await changeSignal.fire(through: last.sequence) }
         return result
     }
