@@ -180,9 +180,11 @@ let package = Package(
             dependencies: ["ControlPlane", "Persistence", "NetworkModel", "RouteEngine", "Reachability", "IPAddressing", "TopologyFile", "PostgresTestSupport", "MeridianTestSupport"],
             swiftSettings: strictSettings
         ),
+        .systemLibrary(name: "CSystemShims"),
         .target(
             name: "CloudAPI",
             dependencies: [
+                "CSystemShims",
                 "ControlPlane",
                 "IPAddressing",
                 "Persistence",
@@ -210,11 +212,10 @@ let package = Package(
         ),
 
         // MARK: Layer 3: the one executable
-        .systemLibrary(name: "CMalloc"),
         .executableTarget(
             name: "meridian",
             dependencies: [
-                "CMalloc",
+                "CSystemShims",
                 "TopologyFile", "NetworkModel", "RouteEngine", "Reachability", "IPAddressing",
                 "CloudAPI",
                 "ControlPlane",

@@ -205,8 +205,7 @@ public actor ControlPlane {
 
     private static let idAlphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789")
 
-    /// `count` characters of `idAlphabet`, twelve from each 64-bit draw (36^12 < 2^64): the system generator asks
-    /// the kernel on every draw, and an id has twenty characters.
+    /// `count` characters of `idAlphabet`, twelve from each 64-bit draw (36^12 < 2^64).
     private func randomString(_ count: Int) -> String {
         var characters: [Character] = []
         characters.reserveCapacity(count)

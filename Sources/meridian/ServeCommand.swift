@@ -1,5 +1,5 @@
 import ArgumentParser
-import CMalloc
+import CSystemShims
 import CloudAPI
 import ControlPlane
 import Foundation
@@ -113,7 +113,11 @@ struct ServeCommand: AsyncParsableCommand {
 
         let resources = try await openStore()
         let keys = try await loadAccessKeys(store: resources, logger: logger)
-        let controlPlane = try await ControlPlane(store: ResourceStoreStateStore(store: resources), quotas: quotas())
+        let controlPlane = try await ControlPlane(
+            store: ResourceStoreStateStore(store: resources),
+            quotas: quotas(),
+            random: BufferedSystemRandom()
+        )
         let follower = FollowChangesService(controlPlane: controlPlane, logger: logger)
         var registry = ActionRegistry()
         CloudActions.register(into: &registry, controlPlane: controlPlane)

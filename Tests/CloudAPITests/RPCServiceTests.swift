@@ -251,6 +251,22 @@ struct RPCServiceTests {
     }
 }
 
+struct BufferedSystemRandomTests {
+    /// Words across many refills of the buffer: all distinct, and every bit set in about half of them (a refill
+    /// that left the buffer as it was, or zeroed, fails both).
+    @Test func wordsAreDistinctAndEveryBitIsSetAboutHalfTheTime() {
+        var random = BufferedSystemRandom()
+        let words = (0..<4096).map { _ in random.next() }
+        #expect(Set(words).count == words.count)
+        for bit in 0..<64 {
+            let set = words.count { $0 >> UInt64(bit) & 1 == 1 }
+            #expect((1800...2300).contains(set), "bit \(bit) set in \(set) of 4096 words")
+        }
+        var other = BufferedSystemRandom()
+        #expect(other.next() != words[0])
+    }
+}
+
 struct RequestIdTests {
     @Test func requestIdsAreDistinctUpperCaseVersion4UUIDs() throws {
         let ids = (0..<1000).map { _ in RPCService.makeRequestId() }

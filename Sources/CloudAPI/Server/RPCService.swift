@@ -1,6 +1,7 @@
 public import Foundation
 public import Logging
 import Metrics
+import Synchronization
 
 /// One HTTP request as the RPC layer sees it, independent of the HTTP server.
 public struct RPCRequest: Sendable {
@@ -84,11 +85,10 @@ public struct RPCService: Sendable {
         }
     }
 
-    /// A random (version 4) UUID in upper case, as the cloud's request ids are. Drawn from the system generator
-    /// (one `getrandom` call per 64 bits): Foundation's `UUID()` opens and reads `/dev/urandom` on every call.
+    /// A random (version 4) UUID in upper case, as the cloud's request ids are. Drawn from the system's generator
+    /// through a buffer (`BufferedSystemRandom`): Foundation's `UUID()` opens and reads `/dev/urandom` on every call.
     package static func makeRequestId() -> String {
-        var generator = SystemRandomNumberGenerator()
-        var bytes = (generator.next(), generator.next())
+        var bytes = requestIdRandom.withLock { generator in (generator.next(), generator.next()) }
         return withUnsafeMutableBytes(of: &bytes) { raw in
             raw[6] = raw[6] & 0x0F | 0x40  // version 4
             raw[8] = raw[8] & 0x3F | 0x80  // RFC 4122 variant
@@ -110,6 +110,7 @@ public struct RPCService: Sendable {
     }
 
     private static let hexDigits = Array("0123456789ABCDEF".utf8)
+    private static let requestIdRandom = Mutex(BufferedSystemRandom())
 
     /// Answers one request; never throws: every failure becomes the cloud's error body.
     public func respond(to request: RPCRequest) async -> RPCResponse {

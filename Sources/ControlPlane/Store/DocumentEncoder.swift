@@ -35,11 +35,13 @@ private final class JSONStreamWriter {
         var count = 0
     }
 
-    var bytes: [UInt8] = []
-    var open: [Container] = []
+    // The writer lives inside one `streamed` call and is never shared, so the runtime's exclusivity checks on
+    // its stored properties (a thread-local access set updated on every append) only cost time.
+    @exclusivity(unchecked) var bytes: [UInt8] = []
+    @exclusivity(unchecked) var open: [Container] = []
     /// Set when the containers were not used one inside the other: the bytes are then meaningless.
-    var abandoned = false
-    private var lastID = 0
+    @exclusivity(unchecked) var abandoned = false
+    @exclusivity(unchecked) private var lastID = 0
 
     init() {
         bytes.reserveCapacity(512)
@@ -53,7 +55,7 @@ private final class JSONStreamWriter {
     }
 
     /// Whether an empty object came from a container (`{}` is then the value, not a stand-in for nothing).
-    private var emptyObjectWasEncoded = false
+    @exclusivity(unchecked) private var emptyObjectWasEncoded = false
 
     /// Writes `value` at the current position (after a key, an array comma, or at the top).
     func encodeValue<T: Encodable>(_ value: T, codingPath: [any CodingKey]) throws {
@@ -128,14 +130,24 @@ private final class JSONStreamWriter {
         JSONText.appendString(text, to: &bytes)
     }
 
-    func integer(_ value: some FixedWidthInteger) {
+    /// Integers go through two concrete types: a generic `FixedWidthInteger` here ran unspecialized behind the
+    /// containers' protocol requirements, a witness call per digit.
+    func integer(_ value: Int64) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        digits(value.magnitude)
+    }
+
+    func integer(_ value: UInt64) {
+        digits(value)
+    }
+
+    private func digits(_ value: UInt64) {
         if value == 0 {
             bytes.append(UInt8(ascii: "0"))
             return
         }
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
         let start = bytes.count
-        var rest = value.magnitude
+        var rest = value
         while rest > 0 {
             bytes.append(UInt8(ascii: "0") + UInt8(rest % 10))
             rest /= 10
@@ -218,18 +230,22 @@ private struct KeyedWriter<Key: CodingKey>: KeyedEncodingContainerProtocol {
     mutating func encode(_ value: Float, forKey key: Key) throws {
         if writer.beginKey(key, of: id) { try writer.number(value, codingPath: codingPath + [key]) }
     }
-    mutating func encode(_ value: Int, forKey key: Key) throws { try integer(value, key) }
-    mutating func encode(_ value: Int8, forKey key: Key) throws { try integer(value, key) }
-    mutating func encode(_ value: Int16, forKey key: Key) throws { try integer(value, key) }
-    mutating func encode(_ value: Int32, forKey key: Key) throws { try integer(value, key) }
-    mutating func encode(_ value: Int64, forKey key: Key) throws { try integer(value, key) }
-    mutating func encode(_ value: UInt, forKey key: Key) throws { try integer(value, key) }
-    mutating func encode(_ value: UInt8, forKey key: Key) throws { try integer(value, key) }
-    mutating func encode(_ value: UInt16, forKey key: Key) throws { try integer(value, key) }
-    mutating func encode(_ value: UInt32, forKey key: Key) throws { try integer(value, key) }
-    mutating func encode(_ value: UInt64, forKey key: Key) throws { try integer(value, key) }
+    mutating func encode(_ value: Int, forKey key: Key) throws { signed(Int64(value), key) }
+    mutating func encode(_ value: Int8, forKey key: Key) throws { signed(Int64(value), key) }
+    mutating func encode(_ value: Int16, forKey key: Key) throws { signed(Int64(value), key) }
+    mutating func encode(_ value: Int32, forKey key: Key) throws { signed(Int64(value), key) }
+    mutating func encode(_ value: Int64, forKey key: Key) throws { signed(value, key) }
+    mutating func encode(_ value: UInt, forKey key: Key) throws { unsigned(UInt64(value), key) }
+    mutating func encode(_ value: UInt8, forKey key: Key) throws { unsigned(UInt64(value), key) }
+    mutating func encode(_ value: UInt16, forKey key: Key) throws { unsigned(UInt64(value), key) }
+    mutating func encode(_ value: UInt32, forKey key: Key) throws { unsigned(UInt64(value), key) }
+    mutating func encode(_ value: UInt64, forKey key: Key) throws { unsigned(value, key) }
 
-    private func integer(_ value: some FixedWidthInteger, _ key: Key) throws {
+    private func signed(_ value: Int64, _ key: Key) {
+        if writer.beginKey(key, of: id) { writer.integer(value) }
+    }
+
+    private func unsigned(_ value: UInt64, _ key: Key) {
         if writer.beginKey(key, of: id) { writer.integer(value) }
     }
 
@@ -292,7 +308,11 @@ private struct UnkeyedWriter: UnkeyedEncodingContainer, IntegerElements {
         if writer.beginElement(of: id) { try writer.number(value, codingPath: path) }
     }
 
-    func integer(_ value: some FixedWidthInteger) {
+    func integer(_ value: Int64) {
+        if writer.beginElement(of: id) { writer.integer(value) }
+    }
+
+    func integer(_ value: UInt64) {
         if writer.beginElement(of: id) { writer.integer(value) }
     }
 
@@ -344,7 +364,11 @@ private struct SingleValueWriter: SingleValueEncodingContainer, IntegerElements 
     mutating func encode(_ value: Double) throws { if begin() { try writer.number(value, codingPath: codingPath) } }
     mutating func encode(_ value: Float) throws { if begin() { try writer.number(value, codingPath: codingPath) } }
 
-    func integer(_ value: some FixedWidthInteger) {
+    func integer(_ value: Int64) {
+        if begin() { writer.integer(value) }
+    }
+
+    func integer(_ value: UInt64) {
         if begin() { writer.integer(value) }
     }
 
@@ -355,18 +379,19 @@ private struct SingleValueWriter: SingleValueEncodingContainer, IntegerElements 
 
 /// The integer methods of unkeyed and single value containers, which differ only in where the value goes.
 private protocol IntegerElements {
-    func integer(_ value: some FixedWidthInteger)
+    func integer(_ value: Int64)
+    func integer(_ value: UInt64)
 }
 
 extension IntegerElements {
-    mutating func encode(_ value: Int) throws { integer(value) }
-    mutating func encode(_ value: Int8) throws { integer(value) }
-    mutating func encode(_ value: Int16) throws { integer(value) }
-    mutating func encode(_ value: Int32) throws { integer(value) }
+    mutating func encode(_ value: Int) throws { integer(Int64(value)) }
+    mutating func encode(_ value: Int8) throws { integer(Int64(value)) }
+    mutating func encode(_ value: Int16) throws { integer(Int64(value)) }
+    mutating func encode(_ value: Int32) throws { integer(Int64(value)) }
     mutating func encode(_ value: Int64) throws { integer(value) }
-    mutating func encode(_ value: UInt) throws { integer(value) }
-    mutating func encode(_ value: UInt8) throws { integer(value) }
-    mutating func encode(_ value: UInt16) throws { integer(value) }
-    mutating func encode(_ value: UInt32) throws { integer(value) }
+    mutating func encode(_ value: UInt) throws { integer(UInt64(value)) }
+    mutating func encode(_ value: UInt8) throws { integer(UInt64(value)) }
+    mutating func encode(_ value: UInt16) throws { integer(UInt64(value)) }
+    mutating func encode(_ value: UInt32) throws { integer(UInt64(value)) }
     mutating func encode(_ value: UInt64) throws { integer(value) }
 }
