@@ -4,7 +4,7 @@ import MeridianTestSupport
 import Testing
 
 /// A resource with a region and two owned ids, like a VPC with its vRouter and route table.
-private struct Owner: RegionalResource, SecondaryKeyed, Codable, Hashable {
+private struct Owner: RegionalResource, SecondaryKeyed, TableIndexed, Codable, Hashable {
     var regionId: String
     var router: String
     var table: String
@@ -21,6 +21,17 @@ struct ResourceTableTests {
             let scanned = table.values.first { $0.secondaryKeys.contains(key) }
             #expect(table.owner(of: key) == scanned, "key \(key)")
         }
+    }
+
+    /// The state's value types index what their protocols say (the defaults of `TableIndexed` are chosen per type).
+    @Test func stateValueTypesKeepTheIndexesTheirProtocolsCallFor() {
+        #expect(VPC.keepsTableIndexes && VirtualBorderRouter.keepsTableIndexes && Owner.keepsTableIndexes)
+        #expect(VPNGateway.keepsTableIndexes && ECSInstance.keepsTableIndexes && RouterInterface.keepsTableIndexes)
+        #expect(!Int.keepsTableIndexes && !RouteEntry.keepsTableIndexes && !CEN.keepsTableIndexes)
+        #expect(!SiteResource.keepsTableIndexes && !CENAttachment.keepsTableIndexes)
+        let owner = Owner(regionId: "r-a", router: "vrt-1", table: "vtb-1")
+        #expect(owner.tableRegion == "r-a" && owner.tableSecondaryKeys == ["vrt-1", "vtb-1"])
+        #expect(7.tableRegion == nil && 7.tableSecondaryKeys.isEmpty)
     }
 
     @Test(arguments: [1, 2, 3, 4])

@@ -114,7 +114,7 @@ public struct Paging: Sendable, Equatable {
     }
 
     /// This page of the resources of `table` that pass `isIncluded` in creation order, and how many pass in all.
-    public func page<T>(
+    public func page<T: TableIndexed>(
         of table: ResourceTable<T>,
         in state: CloudState,
         where isIncluded: (T) throws -> Bool

@@ -46,7 +46,7 @@ extension CloudState {
     }
 
     /// The `touched` ids of `values` that are new or changed since `old`, in the order of `touched`.
-    private func added<T: Equatable>(
+    private func added<T: Equatable & TableIndexed>(
         _ values: ResourceTable<T>,
         since old: ResourceTable<T>,
         touched: [String]
@@ -55,7 +55,7 @@ extension CloudState {
     }
 
     /// The `touched` resources of `old` that are changed or deleted, with their old values.
-    private func changed<T: Equatable>(
+    private func changed<T: Equatable & TableIndexed>(
         _ values: ResourceTable<T>,
         since old: ResourceTable<T>,
         touched: [String]

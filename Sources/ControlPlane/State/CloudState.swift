@@ -53,7 +53,7 @@ public struct CloudState: Sendable, Hashable, Codable {
     /// The resources of `entries` (the entries of a table that pass a filter) sorted by creation order.
     ///
     /// - Complexity: O(n log n) (see ``ResourceTable/inCreationOrder(_:order:)``).
-    public func ordered<S: Sequence, T>(_ entries: S) -> [T] where S.Element == (key: String, value: T) {
+    public func ordered<S: Sequence, T: TableIndexed>(_ entries: S) -> [T] where S.Element == (key: String, value: T) {
         ResourceTable<T>.inCreationOrder(entries, order: order)
     }
 
@@ -61,20 +61,20 @@ public struct CloudState: Sendable, Hashable, Codable {
     ///
     /// - Complexity: O(n) once the table's creation order is known; O(n log n) on the first call after a change.
     @inlinable
-    public func ordered<T>(_ table: ResourceTable<T>) -> [T] {
+    public func ordered<T: TableIndexed>(_ table: ResourceTable<T>) -> [T] {
         table.valuesInCreationOrder(order)
     }
 
     /// The resources of `table` that pass `isIncluded`, in creation order.
     @inlinable
-    public func ordered<T>(_ table: ResourceTable<T>, where isIncluded: (T) throws -> Bool) rethrows -> [T] {
+    public func ordered<T: TableIndexed>(_ table: ResourceTable<T>, where isIncluded: (T) throws -> Bool) rethrows -> [T] {
         try table.valuesInCreationOrder(order).filter(isIncluded)
     }
 
     /// The page `offset..<offset + limit` of the resources of `table` that pass `isIncluded`, in creation order,
     /// and how many pass in all (a listing's `TotalCount`).
     @inlinable
-    public func page<T>(
+    public func page<T: TableIndexed>(
         of table: ResourceTable<T>,
         offset: Int,
         limit: Int,
@@ -253,10 +253,28 @@ extension VirtualBorderRouter: SecondaryKeyed {
     public var secondaryKeys: [String] { [routeTableId] }
 }
 
+// The value types of the state's tables (see `TableIndexed`: the indexes follow from the two protocols above).
+extension VPC: TableIndexed {}
+extension VSwitch: TableIndexed {}
+extension RouteEntry: TableIndexed {}
+extension VPNGateway: TableIndexed {}
+extension CustomerGateway: TableIndexed {}
+extension VPNConnection: TableIndexed {}
+extension VPNRouteEntry: TableIndexed {}
+extension CEN: TableIndexed {}
+extension CENAttachment: TableIndexed {}
+extension ECSSecurityGroup: TableIndexed {}
+extension ECSInstance: TableIndexed {}
+extension SiteResource: TableIndexed {}
+extension RouterInterface: TableIndexed {}
+extension VirtualBorderRouter: TableIndexed {}
+extension CENBandwidthPackage: TableIndexed {}
+extension CENInterRegionBandwidthLimit: TableIndexed {}
+
 extension CloudState {
     /// The resource `id` of `values`, which must be in `region` when one is given; otherwise `code` (404),
     /// with a message naming the `noun`, the id and the region.
-    func lookup<T: RegionalResource>(
+    func lookup<T: RegionalResource & TableIndexed>(
         _ values: ResourceTable<T>,
         _ id: String,
         region: String?,

@@ -18,7 +18,7 @@ public import HashTreeCollections
 /// resource in the node.
 ///
 /// The surface is the part of `Dictionary`'s the control plane uses, so callers need not import the collection.
-public struct ResourceTable<Value>: Sequence {
+public struct ResourceTable<Value: TableIndexed>: Sequence {
     public typealias Element = (key: String, value: Value)
 
     @usableFromInline var storage: TreeDictionary<String, Box<Value>>
@@ -82,16 +82,13 @@ public struct ResourceTable<Value>: Sequence {
         var keys: [String] = []
     }
 
-    private static var isIndexed: Bool {
-        Value.self is any RegionalResource.Type || Value.self is any SecondaryKeyed.Type
-    }
+    private static var isIndexed: Bool { Value.keepsTableIndexes }
 
+    /// The facts through `TableIndexed`'s requirements, resolved when the table is specialized: asking the
+    /// value at run time (`as? any RegionalResource`) copied it into an existential box twice per look.
     private static func facts(of value: Value?) -> Facts? {
         guard let value, isIndexed else { return nil }
-        return Facts(
-            region: (value as? any RegionalResource)?.regionId,
-            keys: (value as? any SecondaryKeyed)?.secondaryKeys ?? []
-        )
+        return Facts(region: value.tableRegion, keys: value.tableSecondaryKeys)
     }
 
     /// Updates the indexes for the resource `id`, which had the facts `before` and now has its current ones.
@@ -297,3 +294,37 @@ final class CreationOrderMemo<Value>: @unchecked Sendable {
 public protocol SecondaryKeyed {
     var secondaryKeys: [String] { get }
 }
+
+/// What a ``ResourceTable`` indexes of its values: the region it counts them in (``RegionalResource``) and the
+/// ids they own (``SecondaryKeyed``). Every value type of a table conforms, mostly with an empty extension: the
+/// defaults below take the region and keys from those two protocols, or say there is nothing to index.
+public protocol TableIndexed {
+    /// Whether the table keeps per-region counts or an owner index for this type at all.
+    static var keepsTableIndexes: Bool { get }
+    /// The region the table counts the value in; `nil` for values without one.
+    var tableRegion: String? { get }
+    /// The ids the value owns.
+    var tableSecondaryKeys: [String] { get }
+}
+
+extension TableIndexed {
+    public static var keepsTableIndexes: Bool { false }
+    public var tableRegion: String? { nil }
+    public var tableSecondaryKeys: [String] { [] }
+}
+
+extension TableIndexed where Self: RegionalResource {
+    public static var keepsTableIndexes: Bool { true }
+    public var tableRegion: String? { regionId }
+}
+
+extension TableIndexed where Self: SecondaryKeyed {
+    public static var keepsTableIndexes: Bool { true }
+    public var tableSecondaryKeys: [String] { secondaryKeys }
+}
+
+extension TableIndexed where Self: RegionalResource & SecondaryKeyed {
+    public static var keepsTableIndexes: Bool { true }
+}
+
+extension Int: TableIndexed {}

@@ -364,7 +364,7 @@ private struct Diff {
     /// Adds the writes that turn table `old` into `new`. Tables are passed, not key paths into the states: a key
     /// path projection copied the whole state twice per kind. A table whose storage both states share is untouched
     /// and costs O(1).
-    mutating func table<T: Codable & Equatable>(
+    mutating func table<T: Codable & Equatable & TableIndexed>(
         _ old: ResourceTable<T>,
         _ new: ResourceTable<T>,
         _ kind: ResourceStoreStateStore.Kind,
