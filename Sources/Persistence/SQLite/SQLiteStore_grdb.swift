@@ -233,16 +233,13 @@ public final class SQLiteStore: ResourceStore {
         )
             throws
         {
-            let sequence = try Int64.fetchOne(
-                db.cachedStatement(
-                    sql: """
-                        INSERT INTO change_log (kind, id, region_id, operation, version, at) VALUES (?, ?, ?, ?, ?, ?)
-                        RETURNING seq
-                        """
-                ),
-                arguments: [kind, id, regionID, operation.rawValue, version, now]
+            // `seq` is the row id (INTEGER PRIMARY KEY): read back from the connection, it costs nothing, where
+            // `RETURNING seq` made SQLite collect the answer in a temporary table, doubling the insert's cost.
+            try db.cachedStatement(
+                sql: "INSERT INTO change_log (kind, id, region_id, operation, version, at) VALUES (?, ?, ?, ?, ?, ?)"
             )
-            guard let sequence else { throw StoreError.storageFailure("change_log insert returned no sequence") }
+            .execute(arguments: [kind, id, regionID, operation.rawValue, version, now])
+            let sequence = db.lastInsertedRowID
             changes.append(
                 ChangeRecord(
                     sequence: sequence,
