@@ -117,7 +117,7 @@ public struct Paging: Sendable, Equatable {
     public func page<T: TableIndexed>(
         of table: ResourceTable<T>,
         in state: CloudState,
-        where isIncluded: (T) throws -> Bool
+        where isIncluded: (borrowing T) throws -> Bool
     ) rethrows -> (total: Int, items: [T]) {
         try state.page(of: table, offset: offset, limit: pageSize, where: isIncluded)
     }

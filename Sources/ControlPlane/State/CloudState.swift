@@ -67,8 +67,11 @@ public struct CloudState: Sendable, Hashable, Codable {
 
     /// The resources of `table` that pass `isIncluded`, in creation order.
     @inlinable
-    public func ordered<T: TableIndexed>(_ table: ResourceTable<T>, where isIncluded: (T) throws -> Bool) rethrows -> [T] {
-        try table.valuesInCreationOrder(order).filter(isIncluded)
+    public func ordered<T: TableIndexed>(
+        _ table: ResourceTable<T>,
+        where isIncluded: (borrowing T) throws -> Bool
+    ) rethrows -> [T] {
+        try page(of: table, offset: 0, limit: .max, where: isIncluded).items
     }
 
     /// The page `offset..<offset + limit` of the resources of `table` that pass `isIncluded`, in creation order,
@@ -78,16 +81,15 @@ public struct CloudState: Sendable, Hashable, Codable {
         of table: ResourceTable<T>,
         offset: Int,
         limit: Int,
-        where isIncluded: (T) throws -> Bool
+        where isIncluded: (borrowing T) throws -> Bool
     ) rethrows -> (total: Int, items: [T]) {
         var total = 0
         var items: [T] = []
-        // Through a buffer the filter borrows each resource instead of copying it.
-        try table.valuesInCreationOrder(order).withUnsafeBufferPointer { values in
-            for index in values.indices where try isIncluded(values[index]) {
-                if total >= offset && items.count < limit { items.append(values[index]) }
-                total += 1
-            }
+        // The filter borrows each resource from its box: only the listed ones are copied (see
+        // `ResourceTable.boxesInCreationOrder`).
+        for box in table.boxesInCreationOrder(order) where try isIncluded(box.value) {
+            if total >= offset && items.count < limit { items.append(box.value) }
+            total += 1
         }
         return (total, items)
     }

@@ -124,12 +124,20 @@ public struct ResourceTable<Value: TableIndexed>: Sequence {
     /// not one per page, and no look-up by id.
     @inlinable
     public func valuesInCreationOrder(_ order: ResourceTable<Int>) -> [Value] {
-        creationOrder.values(for: order) ?? sortByCreation(order)
+        boxesInCreationOrder(order).map { $0.value }
+    }
+
+    /// The boxed resources in creation order (see ``valuesInCreationOrder(_:)``). A filter that reads
+    /// `box.value`, an immutable property of a class instance, reads the resource in place; reading the elements
+    /// of an array of resources copied each one (a retain per field).
+    @inlinable
+    func boxesInCreationOrder(_ order: ResourceTable<Int>) -> [Box<Value>] {
+        creationOrder.boxes(for: order) ?? sortByCreation(order)
     }
 
     @usableFromInline
-    func sortByCreation(_ order: ResourceTable<Int>) -> [Value] {
-        let sorted = Self.inCreationOrder(self, order: order)
+    func sortByCreation(_ order: ResourceTable<Int>) -> [Box<Value>] {
+        let sorted = Self.creationSorted(storage, order: order)
         creationOrder.remember(sorted, for: order)
         return sorted
     }
@@ -137,22 +145,30 @@ public struct ResourceTable<Value: TableIndexed>: Sequence {
     /// The values of `entries` sorted by `order` of their ids; ties (replicas number their creations
     /// independently) are broken by id, the same on every replica.
     ///
-    /// - Complexity: O(n log n), sorting integer positions: neither the values, which may be large structures,
-    ///   nor their ids are moved while sorting.
+    /// - Complexity: O(n log n) (see ``creationSorted(_:order:)``).
     static func inCreationOrder<S: Sequence>(_ entries: S, order: ResourceTable<Int>) -> [Value]
     where S.Element == (key: String, value: Value) {
+        creationSorted(entries, order: order)
+    }
+
+    /// The elements (resources or their boxes) of `entries` sorted by `order` of their ids, ties broken by id.
+    ///
+    /// - Complexity: O(n log n), sorting integer positions: neither the elements, which may be large structures,
+    ///   nor their ids are moved while sorting.
+    static func creationSorted<S: Sequence, E>(_ entries: S, order: ResourceTable<Int>) -> [E]
+    where S.Element == (key: String, value: E) {
         var ids: [String] = []
-        var values: [Value] = []
+        var elements: [E] = []
         var positions: [Int] = []
         ids.reserveCapacity(entries.underestimatedCount)
-        for (id, value) in entries {
+        for (id, element) in entries {
             ids.append(id)
-            values.append(value)
+            elements.append(element)
             positions.append(order[id] ?? 0)
         }
         var indices = Array(ids.indices)
         indices.sort { positions[$0] != positions[$1] ? positions[$0] < positions[$1] : ids[$0] < ids[$1] }
-        return indices.map { values[$0] }
+        return indices.map { elements[$0] }
     }
 
     /// Builds the indexes from `storage`.
@@ -259,24 +275,24 @@ extension ResourceTable: Codable where Value: Codable {
 final class CreationOrderMemo<Value>: @unchecked Sendable {
     private let lock = NSLock()
     private var order: ResourceTable<Int>?
-    private var values: [Value] = []
+    private var sorted: [Box<Value>] = []
 
     @usableFromInline init() {}
 
-    /// The remembered resources, if they were sorted with `order` (identical tables compare in O(1)).
+    /// The remembered boxes, if they were sorted with `order` (identical tables compare in O(1)).
     @usableFromInline
-    func values(for order: ResourceTable<Int>) -> [Value]? {
+    func boxes(for order: ResourceTable<Int>) -> [Box<Value>]? {
         lock.withLock {
             guard let known = self.order, known == order else { return nil }
-            return values
+            return sorted
         }
     }
 
     @usableFromInline
-    func remember(_ values: [Value], for order: ResourceTable<Int>) {
+    func remember(_ boxes: [Box<Value>], for order: ResourceTable<Int>) {
         lock.withLock {
             self.order = order
-            self.values = values
+            self.sorted = boxes
         }
     }
 
@@ -284,7 +300,7 @@ final class CreationOrderMemo<Value>: @unchecked Sendable {
     func forget() {
         lock.withLock {
             order = nil
-            values = []
+            sorted = []
         }
     }
 }
