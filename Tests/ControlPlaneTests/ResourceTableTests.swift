@@ -132,9 +132,11 @@ struct CreationOrderListingTests {
         try state.deleteVPC(created[5], region: "r-a")
         created.remove(at: 5)
         #expect(all(pageSize: 50) == created)
+        #expect(state.ordered(state.vpcs).map(\.id).filter(created.contains) == created)  // values memo forgotten too
         let vpc = try state.createVPC(.init(regionId: "r-a", cidrBlock: "10.1.0.0/16"), context)
         created.append(vpc.id)
         #expect(all(pageSize: 50) == created)
+        #expect(state.ordered(state.vpcs, where: { $0.regionId == "r-a" }).map(\.id) == created)
         // A copy taken before a change keeps its own order.
         let before = state
         _ = try state.createVPC(.init(regionId: "r-a", cidrBlock: "10.2.0.0/16"), context)

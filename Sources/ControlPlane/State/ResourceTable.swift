@@ -124,7 +124,10 @@ public struct ResourceTable<Value: TableIndexed>: Sequence {
     /// not one per page, and no look-up by id.
     @inlinable
     public func valuesInCreationOrder(_ order: ResourceTable<Int>) -> [Value] {
-        boxesInCreationOrder(order).map { $0.value }
+        if let values = creationOrder.values(for: order) { return values }
+        let values = boxesInCreationOrder(order).map { $0.value }
+        creationOrder.remember(values, for: order)
+        return values
     }
 
     /// The boxed resources in creation order (see ``valuesInCreationOrder(_:)``). A filter that reads
@@ -276,6 +279,8 @@ final class CreationOrderMemo<Value>: @unchecked Sendable {
     private let lock = NSLock()
     private var order: ResourceTable<Int>?
     private var sorted: [Box<Value>] = []
+    /// The values of `sorted`, once a caller asked for values rather than boxes.
+    private var values: [Value]?
 
     @usableFromInline init() {}
 
@@ -288,11 +293,30 @@ final class CreationOrderMemo<Value>: @unchecked Sendable {
         }
     }
 
+    /// The remembered values, if they were sorted with `order` and asked for before.
+    @usableFromInline
+    func values(for order: ResourceTable<Int>) -> [Value]? {
+        lock.withLock {
+            guard let known = self.order, known == order else { return nil }
+            return values
+        }
+    }
+
     @usableFromInline
     func remember(_ boxes: [Box<Value>], for order: ResourceTable<Int>) {
         lock.withLock {
             self.order = order
             self.sorted = boxes
+            self.values = nil
+        }
+    }
+
+    /// Remembers the values of the boxes last remembered for `order`.
+    @usableFromInline
+    func remember(_ values: [Value], for order: ResourceTable<Int>) {
+        lock.withLock {
+            guard let known = self.order, known == order else { return }
+            self.values = values
         }
     }
 
@@ -301,6 +325,7 @@ final class CreationOrderMemo<Value>: @unchecked Sendable {
         lock.withLock {
             order = nil
             sorted = []
+            values = nil
         }
     }
 }
