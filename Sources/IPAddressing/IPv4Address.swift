@@ -73,9 +73,36 @@ public struct IPv4Address: Sendable, Hashable, Comparable, Codable, CustomString
          UInt8(truncatingIfNeeded: rawValue >> 8), UInt8(truncatingIfNeeded: rawValue))
     }
 
+    /// The dotted quad, `10.1.1.10`: written digit by digit into the string's own storage (at most 15 bytes, so a
+    /// small string without allocation), where interpolating the four octets built a string for each.
     public var description: String {
-        let (a, b, c, d) = octets
-        return "\(a).\(b).\(c).\(d)"
+        String(unsafeUninitializedCapacity: 15) { text in
+            Self.writeDottedQuad(rawValue, into: text)
+        }
+    }
+
+    /// Writes the dotted quad of `value` at the start of `text` (15 bytes at least); returns the bytes written.
+    @usableFromInline
+    static func writeDottedQuad(_ value: UInt32, into text: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        var written = 0
+        for shift in stride(from: 24, through: 0, by: -8) {
+            let octet = Int(value >> UInt32(shift) & 0xFF)
+            if shift != 24 {
+                text[written] = UInt8(ascii: ".")
+                written += 1
+            }
+            if octet >= 100 {
+                text[written] = UInt8(ascii: "0") + UInt8(octet / 100)
+                written += 1
+            }
+            if octet >= 10 {
+                text[written] = UInt8(ascii: "0") + UInt8(octet / 10 % 10)
+                written += 1
+            }
+            text[written] = UInt8(ascii: "0") + UInt8(octet % 10)
+            written += 1
+        }
+        return written
     }
 
     public static func < (lhs: IPv4Address, rhs: IPv4Address) -> Bool { lhs.rawValue < rhs.rawValue }

@@ -110,7 +110,20 @@ public struct IPv4Prefix: Sendable, Hashable, Comparable, Codable, CustomStringC
     /// Whether this is `0.0.0.0/0`.
     public var isDefaultRoute: Bool { length == 0 }
 
-    public var description: String { "\(network)/\(length)" }
+    /// `a.b.c.d/n`, written into the string's own storage (at most 18 bytes) like the address's description.
+    public var description: String {
+        String(unsafeUninitializedCapacity: 18) { text in
+            var written = IPv4Address.writeDottedQuad(network.rawValue, into: text)
+            text[written] = UInt8(ascii: "/")
+            written += 1
+            if length >= 10 {
+                text[written] = UInt8(ascii: "0") + UInt8(length / 10)
+                written += 1
+            }
+            text[written] = UInt8(ascii: "0") + UInt8(length % 10)
+            return written + 1
+        }
+    }
 
     /// Orders by network address, then by length (shorter first), so that a block sorts before its subnets.
     public static func < (lhs: IPv4Prefix, rhs: IPv4Prefix) -> Bool {

@@ -1,4 +1,5 @@
 import IPAddressing
+import MeridianTestSupport
 import Foundation
 import Testing
 
@@ -6,6 +7,24 @@ struct IPv4AddressTests {
     @Test(arguments: ["0.0.0.0", "10.1.1.10", "255.255.255.255", "192.168.0.1", "1.1.1.1"])
     func parsesAndPrintsDottedQuads(_ text: String) throws {
         #expect(try IPv4Address(parsing: text).description == text)
+    }
+
+    /// The description written digit by digit agrees with the octets formatted by the standard library, for every
+    /// octet value in every position and for random addresses; and it parses back to the same address.
+    @Test func descriptionsAgreeWithFormattedOctetsAndParseBack() throws {
+        var values: [UInt32] = (0...255).flatMap { octet in [0, 8, 16, 24].map { UInt32(octet) << UInt32($0) } }
+        var random = SeededGenerator(seed: 0x1900_ADD2)
+        values += (0..<2000).map { _ in UInt32.random(in: .min ... .max, using: &random) }
+        for value in values {
+            let address = IPv4Address(value)
+            let (a, b, c, d) = address.octets
+            #expect(address.description == "\(a).\(b).\(c).\(d)")
+            #expect(try IPv4Address(parsing: address.description) == address)
+            let length = Int(value % 33)
+            let prefix = IPv4Prefix(containing: address, length: length)
+            #expect(prefix.description == "\(prefix.network.description)/\(length)")
+            #expect(try IPv4Prefix(parsing: prefix.description) == prefix)
+        }
     }
 
     @Test func octetsAndRawValueAgree() throws {
