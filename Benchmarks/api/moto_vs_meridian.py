@@ -13,8 +13,8 @@ Both servers run on loopback and are driven the same way, with three client appr
 * sdk (what a Python program sees): each request is signed when it is sent, through the standard library's
   http.client (the lightest client Python has), and its answer parsed before the next one is sent.
 
-Measured: creates per second and per-create latency (p50, p99) of VPCs, VPN gateways, customer gateways and
-IPsec/VPN connections; listing 1,000 VPCs and 1,000 route tables, every page, with each API's largest page
+Measured: creates per second (the median of --rounds rounds, 3 by default, each on fresh servers) and per-create
+latency (p50, p99 of every round's requests) of VPCs, VPN gateways, customer gateways and IPsec/VPN connections; listing 1,000 VPCs and 1,000 route tables, every page, with each API's largest page
 (Meridian PageSize=50; EC2 MaxResults=1000); with --memory N, the resident memory of `meridian serve` (SQLite
 file) holding N VPCs (each with its vRouter, route table and system route), created by two client threads,
 read from /proc afterwards.
@@ -388,13 +388,18 @@ PHASES = ("vpc", "vpn-gateway", "customer-gateway", "vpn-connection")
 MADE_AS = {"vpc": "vpc", "vpn-gateway": "gw", "customer-gateway": "cgw", "vpn-connection": "connection"}
 
 
-def rates(n, total, latencies):
-    return {"count": n, "per_second": n / total, "p50_ms": percentile(latencies, 50) * 1000,
-            "p99_ms": percentile(latencies, 99) * 1000}
+def rates(rounds):
+    """One kind's creates over several rounds (each `(count, seconds, latencies)`): the median round's rate, p50
+    and p99 of every request of every round, and each round's rate."""
+    per_round = [n / total for n, total, _ in rounds]
+    latencies = [x for _, _, round_latencies in rounds for x in round_latencies]
+    return {"count": rounds[0][0], "per_second": statistics.median(per_round), "rounds_per_second": per_round,
+            "p50_ms": percentile(latencies, 50) * 1000, "p99_ms": percentile(latencies, 99) * 1000}
 
 
 def measure_creates(client, approach, count, connections):
-    """Creates `count` VPCs, then `connections` VPN gateways, customer gateways and connections."""
+    """Creates `count` VPCs, then `connections` VPN gateways, customer gateways and connections; for each kind
+    `(requests, seconds, latencies)`."""
     made = {"vpc": [], "gw": [], "cgw": [], "connection": []}
     sockets = CONNECTIONS if approach == "concurrent" else 1
     raws = [RawConnection(client.endpoint) for _ in range(sockets)] if approach != "sdk" else None
@@ -417,7 +422,7 @@ def measure_creates(client, approach, count, connections):
                 made[MADE_AS[kind]].append(client.created_id(action, field, *client.send(action, **params)))
                 latencies.append(time.perf_counter() - t)
             total = time.perf_counter() - start
-        out[kind] = rates(n, total, latencies)
+        out[kind] = (n, total, latencies)
     return out
 
 
@@ -489,11 +494,13 @@ def memory_run(binary, vpcs, workers=2):
 def report(results, approach):
     m, a = results["meridian"][approach], results["moto"][approach]
     print(f"client approach: {approach}" + (f" ({CONNECTIONS} connections)" if approach == "concurrent" else ""))
-    print(f"{'create':<18}{'meridian/s':>12}{'moto/s':>10}{'ratio':>8}{'meridian p50/p99 ms':>22}{'moto p50/p99 ms':>18}")
+    print(f"{'create':<18}{'meridian/s':>12}{'moto/s':>10}{'ratio':>8}{'meridian p50/p99 ms':>22}{'moto p50/p99 ms':>18}"
+          f"   ratio in each round")
     for kind in m["creates"]:
         mc, ac = m["creates"][kind], a["creates"][kind]
+        each = ", ".join(f"{x / y:.1f}x" for x, y in zip(mc["rounds_per_second"], ac["rounds_per_second"]))
         print(f"{kind:<18}{mc['per_second']:>12.0f}{ac['per_second']:>10.0f}{mc['per_second'] / ac['per_second']:>7.1f}x"
-              f"{mc['p50_ms']:>12.2f} / {mc['p99_ms']:<7.2f}{ac['p50_ms']:>9.2f} / {ac['p99_ms']:.2f}")
+              f"{mc['p50_ms']:>12.2f} / {mc['p99_ms']:<7.2f}{ac['p50_ms']:>9.2f} / {ac['p99_ms']:<8.2f}   {each}")
     if not m["listing"]:
         return
     print(f"{'list all':<18}{'meridian ms':>12}{'moto ms':>10}{'ratio':>8}   pages (meridian, moto)")
@@ -516,8 +523,13 @@ def main():
     parser.add_argument("--memory", type=int, default=0, help="also measure meridian's memory with this many VPCs")
     parser.add_argument("--meridian-db", default="file", choices=["file", "memory"],
                         help="meridian's store: a SQLite file (the default of meridian serve) or :memory:")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="rounds of creates, each on fresh servers; the median round's rate is reported "
+                             "(default 3)")
     parser.add_argument("--json", help="write the figures to this file as JSON")
     args = parser.parse_args()
+    if args.rounds < 1:
+        parser.error(f"--rounds {args.rounds}: give at least 1")
     if not 1 <= args.connections <= min(250, args.count):
         parser.error(f"--connections {args.connections}: use 1 to {min(250, args.count)} "
                      "(VPN gateway addresses come from 203.0.113.0/24)")
@@ -525,33 +537,43 @@ def main():
     approaches = ["prepared", "concurrent", "sdk"] if args.approach == "all" else [args.approach]
     results = {"meridian": {}, "moto": {}}
     for approach in approaches:
-        with tempfile.TemporaryDirectory() as tmp:
-            m_port, a_port = free_port(), free_port()
-            quotas = [f"vpcs-per-region={args.count}", f"vpn-gateways-per-region={args.connections}",
-                      f"customer-gateways-per-region={args.connections}"]
-            meridian = subprocess.Popen(
-                [args.meridian_bin, "serve", "--port", str(m_port),
-                 "--db", os.path.join(tmp, "meridian.db") if args.meridian_db == "file" else ":memory:",
-                 "--access-key", f"{AK}:{SK}", "--log-level", "error"] + [a for q in quotas for a in ("--quota", q)],
-                stdout=subprocess.DEVNULL)
-            moto = subprocess.Popen([args.moto_server, "-p", str(a_port)], stdout=subprocess.DEVNULL,
-                                    stderr=subprocess.DEVNULL)
-            try:
-                wait_until_up(f"http://127.0.0.1:{m_port}/health", meridian, "meridian serve")
-                wait_until_up(f"http://127.0.0.1:{a_port}/", moto, "moto_server")
-                for client in (Meridian(f"127.0.0.1:{m_port}"), Moto(f"127.0.0.1:{a_port}")):
-                    print(f"{client.name} ({approach}): creating ...", file=sys.stderr)
-                    creates = measure_creates(client, approach, args.count, args.connections)
-                    if approach != "concurrent":
-                        print(f"{client.name} ({approach}): listing ...", file=sys.stderr)
-                    listing = {what: measure_listing(client, approach, what, args.count)
-                               for what in ("vpcs", "route-tables")} if approach != "concurrent" else {}
-                    results[client.name][approach] = {"creates": creates, "listing": listing}
-                results["meridian"][approach]["rss_mib"] = rss_mib(meridian.pid)
-                results["moto"][approach]["rss_mib"] = rss_mib(moto.pid)
-            finally:
-                stop(meridian)
-                stop(moto)
+        created = {"meridian": [], "moto": []}
+        for round_number in range(args.rounds):
+            # Fresh servers for every round: the creates start from an empty cloud each time.
+            with tempfile.TemporaryDirectory() as tmp:
+                m_port, a_port = free_port(), free_port()
+                quotas = [f"vpcs-per-region={args.count}", f"vpn-gateways-per-region={args.connections}",
+                          f"customer-gateways-per-region={args.connections}"]
+                meridian = subprocess.Popen(
+                    [args.meridian_bin, "serve", "--port", str(m_port),
+                     "--db", os.path.join(tmp, "meridian.db") if args.meridian_db == "file" else ":memory:",
+                     "--access-key", f"{AK}:{SK}", "--log-level", "error"]
+                    + [a for q in quotas for a in ("--quota", q)],
+                    stdout=subprocess.DEVNULL)
+                moto = subprocess.Popen([args.moto_server, "-p", str(a_port)], stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL)
+                try:
+                    wait_until_up(f"http://127.0.0.1:{m_port}/health", meridian, "meridian serve")
+                    wait_until_up(f"http://127.0.0.1:{a_port}/", moto, "moto_server")
+                    for client in (Meridian(f"127.0.0.1:{m_port}"), Moto(f"127.0.0.1:{a_port}")):
+                        print(f"{client.name} ({approach}, round {round_number + 1} of {args.rounds}): creating ...",
+                              file=sys.stderr)
+                        created[client.name].append(measure_creates(client, approach, args.count, args.connections))
+                        if round_number > 0:
+                            continue
+                        if approach != "concurrent":
+                            print(f"{client.name} ({approach}): listing ...", file=sys.stderr)
+                        listing = {what: measure_listing(client, approach, what, args.count)
+                                   for what in ("vpcs", "route-tables")} if approach != "concurrent" else {}
+                        results[client.name][approach] = {"listing": listing}
+                    if round_number == 0:
+                        results["meridian"][approach]["rss_mib"] = rss_mib(meridian.pid)
+                        results["moto"][approach]["rss_mib"] = rss_mib(moto.pid)
+                finally:
+                    stop(meridian)
+                    stop(moto)
+        for name, rounds in created.items():
+            results[name][approach]["creates"] = {kind: rates([r[kind] for r in rounds]) for kind in PHASES}
     if args.memory:
         print(f"meridian: memory with {args.memory} VPCs ...", file=sys.stderr)
         results["memory"] = memory_run(args.meridian_bin, args.memory)

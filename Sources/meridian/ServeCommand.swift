@@ -154,10 +154,10 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     /// glibc hands the free top of a thread's heap back to the kernel once it exceeds 128 KiB (`madvise`), and
-    /// the next request faults the same pages in again: measured with `strace` and `perf stat`, about one
-    /// `madvise` and ten page faults per create on the event loop's thread, each `madvise` also flushing the
-    /// other cores' TLBs. The server keeps up to 32 MiB of freed memory per heap instead (a fixed mmap threshold
-    /// too, since setting the trim threshold turns glibc's adaptive one off).
+    /// the next request faults the same pages in again (seen with `strace` and `perf stat` on the event loop's
+    /// thread, about once per create), each `madvise` also flushing the other cores' TLBs. The server keeps up to
+    /// 32 MiB of freed memory per heap instead (a fixed mmap threshold too, since setting the trim threshold turns
+    /// glibc's adaptive one off).
     private static func keepFreedMemoryInProcess() {
         #if os(Linux)
         _ = mallopt(M_TRIM_THRESHOLD, 32 << 20)

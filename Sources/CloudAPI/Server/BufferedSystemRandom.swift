@@ -4,9 +4,9 @@ import CSystemShims
 
 /// The system's random generator, read 32 words at a time.
 ///
-/// `SystemRandomNumberGenerator` asks the kernel (`getrandom`) for every 64-bit word: ten system calls for a VPC's
-/// create (its three ids and the request id). The words here come from the same source, one call per 32 of them
-/// (256 bytes, which `getrandom` never answers in part).
+/// `SystemRandomNumberGenerator` asks the kernel (`getrandom`) for every 64-bit word: several system calls for
+/// each id and request id. The words here come from the same source, one call per 32 of them (256 bytes, which
+/// `getrandom` never answers in part).
 public struct BufferedSystemRandom: RandomNumberGenerator, Sendable {
     private static let capacity = 32
     private var words = [UInt64](repeating: 0, count: Self.capacity)

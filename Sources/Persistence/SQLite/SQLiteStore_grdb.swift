@@ -12,8 +12,7 @@ import Synchronization
 ///
 /// The write-ahead log is copied back into the database file (a checkpoint) when the store has been idle for a
 /// poll interval, off the request path, and otherwise at the latest every ``pagesBeforeCheckpoint`` pages
-/// (SQLite's own default is 1,000, which put a checkpoint of several milliseconds into the answer to every
-/// 125th create).
+/// (SQLite's own default is 1,000, which put a checkpoint into the answer to a create every so often).
 public final class SQLiteStore: ResourceStore {
     /// The path to pass for a throwaway database that lives in memory.
     public static let inMemory = ":memory:"
