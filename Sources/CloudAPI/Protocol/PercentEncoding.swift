@@ -81,7 +81,7 @@ package enum PercentEncoding {
 
     /// The upper-case hex digit of `value` (0–15).
     @inline(__always)
-    private static func hexDigit(_ value: UInt8) -> UInt8 {
+    package static func hexDigit(_ value: UInt8) -> UInt8 {
         value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "A") + value - 10
     }
 

@@ -100,8 +100,8 @@ public struct RPCService: Sendable {
                         text[written] = UInt8(ascii: "-")
                         written += 1
                     }
-                    text[written] = hexDigits[Int(byte >> 4)]
-                    text[written + 1] = hexDigits[Int(byte & 0xF)]
+                    text[written] = PercentEncoding.hexDigit(byte >> 4)
+                    text[written + 1] = PercentEncoding.hexDigit(byte & 0xF)
                     written += 2
                 }
                 return written
@@ -109,7 +109,6 @@ public struct RPCService: Sendable {
         }
     }
 
-    private static let hexDigits = Array("0123456789ABCDEF".utf8)
     private static let requestIdRandom = Mutex(BufferedSystemRandom())
 
     /// Answers one request; never throws: every failure becomes the cloud's error body.

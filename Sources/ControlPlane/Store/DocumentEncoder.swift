@@ -124,6 +124,13 @@ private final class JSONStreamWriter {
         open.last(where: { $0.id == id })?.count ?? 0
     }
 
+    /// An encoder for a super encoder's user, which writes whenever it gets to it: a stream cannot follow that, so
+    /// the output is abandoned and JSONEncoder takes over.
+    func abandon(codingPath: [any CodingKey]) -> any Encoder {
+        abandoned = true
+        return SlotEncoder(writer: self, level: open.count, start: bytes.count, codingPath: codingPath)
+    }
+
     // MARK: Scalars
 
     func string(_ text: String) {
@@ -267,14 +274,8 @@ private struct KeyedWriter<Key: CodingKey>: KeyedEncodingContainerProtocol {
         return UnkeyedWriter(writer: writer, id: writer.openContainer(isArray: true), codingPath: codingPath + [key])
     }
 
-    mutating func superEncoder() -> any Encoder { abandon() }
-    mutating func superEncoder(forKey key: Key) -> any Encoder { abandon() }
-
-    /// A super encoder writes whenever its user gets to it, which a stream cannot follow: JSONEncoder takes over.
-    private func abandon() -> any Encoder {
-        writer.abandoned = true
-        return SlotEncoder(writer: writer, level: writer.open.count, start: writer.bytes.count, codingPath: codingPath)
-    }
+    mutating func superEncoder() -> any Encoder { writer.abandon(codingPath: codingPath) }
+    mutating func superEncoder(forKey key: Key) -> any Encoder { writer.abandon(codingPath: codingPath) }
 }
 
 private struct UnkeyedWriter: UnkeyedEncodingContainer, IntegerElements {
@@ -337,10 +338,7 @@ private struct UnkeyedWriter: UnkeyedEncodingContainer, IntegerElements {
         return UnkeyedWriter(writer: writer, id: writer.openContainer(isArray: true), codingPath: path)
     }
 
-    mutating func superEncoder() -> any Encoder {
-        writer.abandoned = true
-        return SlotEncoder(writer: writer, level: writer.open.count, start: writer.bytes.count, codingPath: codingPath)
-    }
+    mutating func superEncoder() -> any Encoder { writer.abandon(codingPath: codingPath) }
 }
 
 private struct SingleValueWriter: SingleValueEncodingContainer, IntegerElements {
