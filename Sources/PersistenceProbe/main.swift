@@ -4,6 +4,7 @@
 // kill -9 this process at any moment and check that every acknowledged write survived.
 //
 //   persistence-probe sqlite PATH COUNT
+//   persistence-probe sqlite-preallocated PATH COUNT   (the log written out to its full size first, as `meridian serve` does)
 //   persistence-probe postgres SOCKET_PATH DATABASE USER COUNT
 //
 // Commit N creates `Probe` "probe-N" and `ProbeTwin` "twin-N" with idempotency record "token-N", so the
@@ -21,11 +22,11 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 let store: any ResourceStore
 let count: Int
 switch arguments.first {
-case "sqlite" where arguments.count == 3:
+case "sqlite" where arguments.count == 3, "sqlite-preallocated" where arguments.count == 3:
     guard let n = Int(arguments[2]), n > 0 else { fail("COUNT '\(arguments[2])' is not a positive integer") }
     count = n
     do {
-        store = try SQLiteStore(path: arguments[1])
+        store = try SQLiteStore(path: arguments[1], preallocatesLog: arguments[0] == "sqlite-preallocated")
     } catch {
         fail("\(error)")
     }
@@ -46,7 +47,7 @@ case "postgres" where arguments.count == 5:
     }
 default:
     fail(
-        "usage: persistence-probe sqlite PATH COUNT | persistence-probe postgres SOCKET_PATH DATABASE USER COUNT "
+        "usage: persistence-probe sqlite|sqlite-preallocated PATH COUNT | persistence-probe postgres SOCKET_PATH DATABASE USER COUNT "
             + "(got \(arguments))"
     )
 }

@@ -174,7 +174,11 @@ struct ServeCommand: AsyncParsableCommand {
     /// The SQLite database, or the PostgreSQL database of `--postgres` (reached within 15 seconds).
     private func openStore() async throws -> any ResourceStore {
         guard let postgres else {
-            return try SQLiteStore(path: db == ":memory:" ? SQLiteStore.inMemory : db, durability: durability.store)
+            return try SQLiteStore(
+                path: db == ":memory:" ? SQLiteStore.inMemory : db,
+                durability: durability.store,
+                preallocatesLog: true
+            )
         }
         let url: PostgresURL
         do { url = try PostgresURL(parsing: postgres, source: "--postgres") } catch {

@@ -94,11 +94,18 @@ struct DurabilityTests {
         return point
     }
 
-    @Test func sqliteKeepsEveryAcknowledgedCommitAfterKill9() async throws {
+    /// Also with the write-ahead log written out to its full size with zeros first (as `meridian serve` does): the
+    /// zeros after the last commit's frames must not be read as frames when the killed writer's log is recovered.
+    @Test(arguments: ["sqlite", "sqlite-preallocated"])
+    func sqliteKeepsEveryAcknowledgedCommitAfterKill9(mode: String) async throws {
         let directory = try TemporaryDirectory(prefix: "meridian-durability")
         defer { directory.remove() }
         let path = directory.path + "/meridian.db"
-        let acknowledged = try await Self.runProbe(["sqlite", path, "100000"], killAfter: Self.randomKillPoint())
+        let acknowledged = try await Self.runProbe([mode, path, "100000"], killAfter: Self.randomKillPoint())
+        if mode == "sqlite-preallocated" {
+            let full = SQLiteStore.logBytesBeforeCheckpoint(pageSize: 4096)
+            #expect(try fileSize(path + "-wal") == full, "the killed writer's log")
+        }
         let store = try SQLiteStore(path: path)
         try await Self.verify(store, acknowledged: acknowledged)
     }

@@ -54,6 +54,27 @@ enum SQLiteSchema {
                     """
             )
         }
+        migrator.registerMigration("v2 change log without AUTOINCREMENT") { db in
+            // The log is never pruned, so `seq` (the row id, the largest one plus one) only grows without
+            // AUTOINCREMENT too; AUTOINCREMENT wrote the sqlite_sequence table's page on every commit.
+            try db.execute(
+                sql: """
+                    CREATE TABLE change_log_v2 (
+                        seq INTEGER PRIMARY KEY,
+                        kind TEXT NOT NULL CHECK (length(kind) >= 1),
+                        id TEXT NOT NULL CHECK (length(id) >= 1),
+                        region_id TEXT NOT NULL CHECK (length(region_id) >= 1),
+                        operation TEXT NOT NULL CHECK (operation IN ('create', 'update', 'delete')),
+                        version INTEGER NOT NULL CHECK (version >= 1),
+                        at INTEGER NOT NULL
+                    ) STRICT;
+                    INSERT INTO change_log_v2 (seq, kind, id, region_id, operation, version, at)
+                        SELECT seq, kind, id, region_id, operation, version, at FROM change_log;
+                    DROP TABLE change_log;
+                    ALTER TABLE change_log_v2 RENAME TO change_log;
+                    """
+            )
+        }
         return migrator
     }
 }

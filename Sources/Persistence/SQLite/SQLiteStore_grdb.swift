@@ -42,8 +42,12 @@ public final class SQLiteStore: ResourceStore {
     /// Write-ahead log pages after which the committing request runs a checkpoint itself (64 MiB of 4 KiB
     /// pages): a burst of writes shorter than that is checkpointed when it is over.
     public static let pagesBeforeCheckpoint = 16_384
-    /// How large the write-ahead log file stays after a checkpoint emptied it.
+    /// How large the write-ahead log file stays after a checkpoint emptied it (without a preallocated log).
     static let walSizeAfterCheckpoint = 8 << 20
+
+    /// The bytes of a write-ahead log of ``pagesBeforeCheckpoint`` pages of `pageSize` bytes: a 32-byte file
+    /// header, then a 24-byte header before each page.
+    public static func logBytesBeforeCheckpoint(pageSize: Int) -> Int { 32 + pagesBeforeCheckpoint * (pageSize + 24) }
     public let changeSignal = ChangeSignal(firesForEveryWrite: true)
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
@@ -52,21 +56,31 @@ public final class SQLiteStore: ResourceStore {
     ///   - path: a file path, or ``inMemory``.
     ///   - durability: what a returned commit survives (file databases).
     ///   - pollInterval: how often a file store checks the change log for other processes' writes.
+    ///   - preallocatesLog: whether a file store writes its write-ahead log out to its full size between
+    ///     checkpoints (``pagesBeforeCheckpoint`` pages, about 64 MiB) with zeros when it opens, and keeps it at
+    ///     that size: commits then overwrite pages the file already has instead of growing it, which made the
+    ///     file system allocate a block and the kernel a cache page for every page of every commit.
     ///   - clock: the time used for timestamps and idempotency expiry.
-    /// - Throws: ``StoreError/storageFailure(_:)`` when the file cannot be opened or migrated.
+    /// - Throws: ``StoreError/storageFailure(_:)`` when the file cannot be opened, migrated or its log written.
     public init(
         path: String,
         durability: Durability = .process,
         pollInterval: Duration = .milliseconds(250),
+        preallocatesLog: Bool = false,
         clock: @escaping @Sendable () -> Date = { Date() }
     ) throws(StoreError) {
+        let preallocates = preallocatesLog && path != Self.inMemory
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         let synchronous = durability == .disk ? "FULL" : "NORMAL"
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
             try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Self.pagesBeforeCheckpoint)")
-            try db.execute(sql: "PRAGMA journal_size_limit = \(Self.walSizeAfterCheckpoint)")
+            // A preallocated log keeps its size after a checkpoint (SQLite cuts it back to this limit when it starts
+            // writing the log from its beginning again).
+            let pageSize = try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4096
+            let limit = preallocates ? Self.logBytesBeforeCheckpoint(pageSize: pageSize) : Self.walSizeAfterCheckpoint
+            try db.execute(sql: "PRAGMA journal_size_limit = \(limit)")
         }
         do {
             if path == Self.inMemory {
@@ -77,6 +91,9 @@ public final class SQLiteStore: ResourceStore {
             try SQLiteSchema.migrator.migrate(writer)
         } catch {
             throw Self.storeError(error, "opening SQLite database '\(path)'")
+        }
+        if preallocates {
+            try Self.preallocateLog(writer, logPath: path + "-wal")
         }
         self.clock = clock
         if path == Self.inMemory {
@@ -106,6 +123,42 @@ public final class SQLiteStore: ResourceStore {
 
     deinit {
         poller?.cancel()
+    }
+
+    /// Writes zeros from the end of the write-ahead log file up to its size between checkpoints.
+    ///
+    /// Safe while other connections and processes use the database: it runs holding SQLite's write lock
+    /// (`BEGIN IMMEDIATE`), so nobody appends to the log or shortens it meanwhile, and it writes only past the
+    /// file's end. SQLite reads a log up to its first frame whose header does not check out (salts and checksum),
+    /// so zeros after the last frame are never taken for frames: recovery after `kill -9` is unchanged.
+    private static func preallocateLog(_ writer: any DatabaseWriter, logPath: String) throws(StoreError) {
+        do {
+            try writer.writeWithoutTransaction { db in
+                let pageSize = try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4096
+                let target = logBytesBeforeCheckpoint(pageSize: pageSize)
+                try db.inTransaction(.immediate) {
+                    try extend(logPath, to: target)
+                    return .commit
+                }
+            }
+        } catch {
+            throw Self.storeError(error, "writing the write-ahead log '\(logPath)' out to its full size")
+        }
+    }
+
+    /// Appends zeros to the file at `path` until it is `size` bytes long (nothing when it is that long already).
+    private static func extend(_ path: String, to size: Int) throws {
+        guard let file = FileHandle(forWritingAtPath: path) else {
+            throw StoreError.storageFailure("cannot open the write-ahead log '\(path)' for writing")
+        }
+        defer { try? file.close() }
+        var end = Int(try file.seekToEnd())
+        let zeros = Data(count: 1 << 20)
+        while end < size {
+            let count = min(zeros.count, size - end)
+            try file.write(contentsOf: count == zeros.count ? zeros : zeros.prefix(count))
+            end += count
+        }
     }
 
     /// The names of the migrations applied to this database, in order.
