@@ -11,8 +11,9 @@ import Synchronization
 /// each of them notices the others' writes by polling the change log (see ``changeSignal``).
 ///
 /// The write-ahead log is copied back into the database file (a checkpoint) when the store has been idle for a
-/// poll interval, off the request path, and otherwise at the latest every ``pagesBeforeCheckpoint`` pages
-/// (SQLite's own default is 1,000, which put a checkpoint into the answer to a create every so often).
+/// poll interval, on a connection of its own so that commits do not wait for it, and otherwise at the latest every
+/// ``pagesBeforeCheckpoint`` pages (SQLite's own default is 1,000, which put a checkpoint into the answer to a
+/// create every so often).
 public final class SQLiteStore: ResourceStore {
     /// The path to pass for a throwaway database that lives in memory.
     public static let inMemory = ":memory:"
@@ -82,11 +83,14 @@ public final class SQLiteStore: ResourceStore {
             let limit = preallocates ? Self.logBytesBeforeCheckpoint(pageSize: pageSize) : Self.walSizeAfterCheckpoint
             try db.execute(sql: "PRAGMA journal_size_limit = \(limit)")
         }
+        let checkpointer: DatabaseQueue?
         do {
             if path == Self.inMemory {
                 writer = try DatabaseQueue(configuration: configuration)
+                checkpointer = nil
             } else {
                 writer = try DatabasePool(path: path, configuration: configuration)
+                checkpointer = try DatabaseQueue(path: path, configuration: configuration)
             }
             try SQLiteSchema.migrator.migrate(writer)
         } catch {
@@ -96,9 +100,7 @@ public final class SQLiteStore: ResourceStore {
             try Self.preallocateLog(writer, logPath: path + "-wal")
         }
         self.clock = clock
-        if path == Self.inMemory {
-            poller = nil
-        } else {
+        if let checkpointer {
             poller = Task { [writer, changeSignal, commits] in
                 var seen: Int64 = -1
                 var commitsBefore = 0
@@ -109,15 +111,19 @@ public final class SQLiteStore: ResourceStore {
                         seen = latest
                     }
                     // Idle for a whole interval after commits: copy the log back now, while nobody waits for it.
+                    // On a connection of its own: a commit that comes meanwhile appends to the log instead of
+                    // waiting behind the checkpoint's fsyncs on the writer's connection.
                     let count = commits.current
                     if count == commitsBefore, count != commitsCheckpointed {
-                        _ = try? await writer.writeWithoutTransaction { db in try db.checkpoint(.passive) }
+                        _ = try? await checkpointer.writeWithoutTransaction { db in try db.checkpoint(.passive) }
                         commitsCheckpointed = count
                     }
                     commitsBefore = count
                     try? await Task.sleep(for: pollInterval)
                 }
             }
+        } else {
+            poller = nil
         }
     }
 
@@ -153,12 +159,15 @@ public final class SQLiteStore: ResourceStore {
         }
         defer { try? file.close() }
         var end = Int(try file.seekToEnd())
+        guard end < size else { return }
         let zeros = Data(count: 1 << 20)
         while end < size {
             let count = min(zeros.count, size - end)
             try file.write(contentsOf: count == zeros.count ? zeros : zeros.prefix(count))
             end += count
         }
+        // On disk now, not with the first checkpoint's fsync, which would wait for the zeros too.
+        try file.synchronize()
     }
 
     /// The names of the migrations applied to this database, in order.
