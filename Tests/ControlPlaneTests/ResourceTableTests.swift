@@ -115,17 +115,27 @@ struct CreationOrderListingTests {
             let vpc = try state.createVPC(.init(regionId: region, cidrBlock: "10.0.0.0/16"), context)
             if region == "r-a" { created.append(vpc.id) }
         }
+        /// Every page, read three ways: filtering the whole kind, the region's remembered order without a filter,
+        /// and with one; each must give the same pages.
         func all(pageSize: Int) -> [String] {
             var ids: [String] = []
             var offset = 0
             while true {
                 let page = state.page(of: state.vpcs, offset: offset, limit: pageSize) { $0.regionId == "r-a" }
+                let region = state.page(of: state.vpcs, region: "r-a", offset: offset, limit: pageSize, where: nil)
+                let filtered = state.page(of: state.vpcs, region: "r-a", offset: offset, limit: pageSize) { _ in true }
                 #expect(page.total == created.count)
+                #expect(region.total == page.total && region.items.map(\.id) == page.items.map(\.id))
+                #expect(filtered.total == page.total && filtered.items.map(\.id) == page.items.map(\.id))
                 ids += page.items.map(\.id)
                 offset += pageSize
                 if offset >= page.total { return ids }
             }
         }
+        let empty = state.page(of: state.vpcs, region: "r-none", offset: 0, limit: 10, where: nil)
+        #expect(empty.total == 0 && empty.items.isEmpty)
+        let beyond = state.page(of: state.vpcs, region: "r-a", offset: 5000, limit: 10, where: nil)
+        #expect(beyond.total == created.count && beyond.items.isEmpty)
         #expect(all(pageSize: 7) == created)
         #expect(state.ordered(state.vpcs).map(\.id).filter(created.contains) == created)
         // A change between pages: the next listing sees it.
@@ -141,5 +151,14 @@ struct CreationOrderListingTests {
         let before = state
         _ = try state.createVPC(.init(regionId: "r-a", cidrBlock: "10.2.0.0/16"), context)
         #expect(before.page(of: before.vpcs, offset: 0, limit: 1000) { $0.regionId == "r-a" }.items.map(\.id) == created)
+        #expect(before.page(of: before.vpcs, region: "r-a", offset: 0, limit: 1000, where: nil).items.map(\.id) == created)
+        #expect(state.page(of: state.vpcs, region: "r-a", offset: 0, limit: 1000, where: nil).total == created.count + 1)
+        // A change made in place, to a table no copy shares: its remembered orders are forgotten too.
+        var alone = CloudState()
+        alone.order = state.order
+        alone.vpcs = ResourceTable(uniqueKeysWithValues: state.vpcs.map { ($0.key, $0.value) })
+        let listed = alone.page(of: alone.vpcs, region: "r-a", offset: 0, limit: 1000, where: nil).items.map(\.id)
+        alone.vpcs.removeValue(forKey: listed[0])
+        #expect(alone.page(of: alone.vpcs, region: "r-a", offset: 0, limit: 1000, where: nil).items.map(\.id) == Array(listed.dropFirst()))
     }
 }

@@ -122,6 +122,27 @@ public struct Paging: Sendable, Equatable {
         try state.page(of: table, offset: offset, limit: pageSize, where: isIncluded)
     }
 
+    /// This page of the resources of `table` in `region` that pass `isIncluded` (all of them when `nil`: then a
+    /// page costs its own items, not a visit to every resource of the region) in creation order, and how many
+    /// pass in all.
+    public func page<T: TableIndexed>(
+        of table: ResourceTable<T>,
+        in state: CloudState,
+        region: String,
+        where isIncluded: ((borrowing T) -> Bool)?
+    ) -> (total: Int, items: [T]) {
+        state.page(of: table, region: region, offset: offset, limit: pageSize, where: isIncluded)
+    }
+
+    /// `isIncluded` when `given` (a listing's filters were given), `nil` when not: the listing then pages through
+    /// the region's resources without visiting each (see ``page(of:in:region:where:)``).
+    public static func filter<T>(
+        when given: Bool,
+        _ isIncluded: @escaping (borrowing T) -> Bool
+    ) -> ((borrowing T) -> Bool)? {
+        given ? isIncluded : nil
+    }
+
     /// `TotalCount`, `PageNumber`, `PageSize` fields.
     public func fields(total: Int) -> [(String, APIValue)] {
         [("TotalCount", .int(total)), ("PageNumber", .int(pageNumber)), ("PageSize", .int(pageSize))]

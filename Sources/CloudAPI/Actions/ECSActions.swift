@@ -59,11 +59,13 @@ enum ECSActions {
                 let type = input.string("SecurityGroupType")
                 let paging = try input.paging(defaultSize: 10, maxSize: 50)
                 return try await read(cp) { state in
-                    let (total, groups) = paging.page(of: state.securityGroups, in: state) {
-                        $0.regionId == region && (vpcId == nil || $0.vpcId == vpcId)
-                            && (single == nil || $0.id == single) && (ids?.contains($0.id) ?? true)
-                            && (name == nil || $0.name == name) && (type == nil || $0.securityGroupType == type)
+                    let given = vpcId != nil || single != nil || ids != nil || name != nil || type != nil
+                    let filter = Paging.filter(when: given) { (group: borrowing ECSSecurityGroup) in
+                        (vpcId == nil || group.vpcId == vpcId) && (single == nil || group.id == single)
+                            && (ids?.contains(group.id) ?? true) && (name == nil || group.name == name)
+                            && (type == nil || group.securityGroupType == type)
                     }
+                    let (total, groups) = paging.page(of: state.securityGroups, in: state, region: region, where: filter)
                     var body = APIObject([("RegionId", .string(region))] + paging.fields(total: total))
                     body["SecurityGroups"] = .wrapped(
                         "SecurityGroup",
@@ -117,14 +119,18 @@ enum ECSActions {
                 let status = input.string("Status")
                 let paging = try input.paging(defaultSize: 10, maxSize: 100)
                 return try await read(cp) { state in
-                    let (total, list) = paging.page(of: state.instances, in: state) {
-                        $0.regionId == region && (ids?.contains($0.id) ?? true)
-                            && (addresses?.contains($0.privateIpAddress.description) ?? true)
-                            && (vpcId == nil || $0.vpcId == vpcId) && (vSwitchId == nil || $0.vSwitchId == vSwitchId)
-                            && (zoneId == nil || $0.zoneId == zoneId)
-                            && (groupId == nil || $0.securityGroupIds.contains(groupId!))
-                            && (name == nil || $0.name == name) && (status == nil || $0.status == status)
+                    let given = ids != nil || addresses != nil || vpcId != nil || vSwitchId != nil || zoneId != nil
+                        || groupId != nil || name != nil || status != nil
+                    let filter = Paging.filter(when: given) { (instance: borrowing ECSInstance) in
+                        (ids?.contains(instance.id) ?? true)
+                            && (addresses?.contains(instance.privateIpAddress.description) ?? true)
+                            && (vpcId == nil || instance.vpcId == vpcId)
+                            && (vSwitchId == nil || instance.vSwitchId == vSwitchId)
+                            && (zoneId == nil || instance.zoneId == zoneId)
+                            && (groupId == nil || instance.securityGroupIds.contains(groupId!))
+                            && (name == nil || instance.name == name) && (status == nil || instance.status == status)
                     }
+                    let (total, list) = paging.page(of: state.instances, in: state, region: region, where: filter)
                     var body = APIObject(paging.fields(total: total))
                     body["NextToken"] = ""
                     body["Instances"] = .wrapped("Instance", list.map(instanceObject))

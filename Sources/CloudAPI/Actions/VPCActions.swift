@@ -29,10 +29,11 @@ enum VPCActions {
                 let isDefault = try input.bool("IsDefault")
                 let paging = try input.paging()
                 return try await read(cp) { state in
-                    let (total, vpcs) = paging.page(of: state.vpcs, in: state) { vpc in
-                        vpc.regionId == region && (ids?.contains(vpc.id) ?? true) && (name == nil || vpc.name == name)
+                    let filter = Paging.filter(when: ids != nil || name != nil || isDefault != nil) { (vpc: borrowing VPC) in
+                        (ids?.contains(vpc.id) ?? true) && (name == nil || vpc.name == name)
                             && (isDefault == nil || isDefault == false)
                     }
+                    let (total, vpcs) = paging.page(of: state.vpcs, in: state, region: region, where: filter)
                     var body = APIObject(paging.fields(total: total))
                     body["Vpcs"] = .wrapped("Vpc", vpcs.map { vpcObject($0, state) })
                     return body
@@ -216,13 +217,14 @@ enum VPCActions {
                     return try await ExpressConnectActions.vbrRouteTableList(cp, input, region: region, paging: paging)
                 }
                 return try await read(cp) { state in
-                    let (total, vpcs) = paging.page(of: state.vpcs, in: state) {
-                        $0.regionId == region && (vpcId == nil || $0.id == vpcId)
-                            && (router == nil || $0.vRouterId == router)
-                            && (tableId == nil || $0.routeTableId == tableId)
-                            && (tableType == nil || tableType == "System")
-                            && (input.string("RouterType") ?? "VRouter") == "VRouter"
+                    let routerType = input.string("RouterType")
+                    let given = vpcId != nil || router != nil || tableId != nil || tableType != nil || routerType != nil
+                    let filter = Paging.filter(when: given) { (vpc: borrowing VPC) in
+                        (vpcId == nil || vpc.id == vpcId) && (router == nil || vpc.vRouterId == router)
+                            && (tableId == nil || vpc.routeTableId == tableId)
+                            && (tableType == nil || tableType == "System") && (routerType ?? "VRouter") == "VRouter"
                     }
+                    let (total, vpcs) = paging.page(of: state.vpcs, in: state, region: region, where: filter)
                     var body = APIObject(paging.fields(total: total))
                     body["RouterTableList"] = .wrapped(
                         "RouterTableListType",

@@ -41,11 +41,13 @@ enum VPNActions {
                 let business = input.string("BusinessStatus")
                 let paging = try input.paging()
                 return try await read(cp) { state in
-                    let (total, list) = paging.page(of: state.vpnGateways, in: state) {
-                        $0.regionId == region && (vpcId == nil || $0.vpcId == vpcId) && (id == nil || $0.id == id)
-                            && (status == nil || $0.status == status)
-                            && (business == nil || $0.businessStatus == business)
+                    let given = vpcId != nil || id != nil || status != nil || business != nil
+                    let filter = Paging.filter(when: given) { (gateway: borrowing VPNGateway) in
+                        (vpcId == nil || gateway.vpcId == vpcId) && (id == nil || gateway.id == id)
+                            && (status == nil || gateway.status == status)
+                            && (business == nil || gateway.businessStatus == business)
                     }
+                    let (total, list) = paging.page(of: state.vpnGateways, in: state, region: region, where: filter)
                     var body = APIObject(paging.fields(total: total))
                     body["VpnGateways"] = .wrapped(
                         "VpnGateway",
@@ -99,9 +101,8 @@ enum VPNActions {
                 let id = input.string("CustomerGatewayId")
                 let paging = try input.paging()
                 return try await read(cp) { state in
-                    let (total, list) = paging.page(of: state.customerGateways, in: state) {
-                        $0.regionId == region && (id == nil || $0.id == id)
-                    }
+                    let filter = Paging.filter(when: id != nil) { (gateway: borrowing CustomerGateway) in gateway.id == id }
+                    let (total, list) = paging.page(of: state.customerGateways, in: state, region: region, where: filter)
                     var body = APIObject(paging.fields(total: total))
                     body["CustomerGateways"] = .wrapped(
                         "CustomerGateway",
@@ -156,10 +157,13 @@ enum VPNActions {
                 let paging = try input.paging()
                 return try await readView(cp) { view in
                     let state = view.state
-                    let (total, list) = paging.page(of: state.vpnConnections, in: state) {
-                        $0.regionId == region && (gatewayId == nil || $0.vpnGatewayId == gatewayId)
-                            && (customerId == nil || $0.customerGatewayId == customerId) && (id == nil || $0.id == id)
+                    let filter = Paging.filter(when: gatewayId != nil || customerId != nil || id != nil) {
+                        (connection: borrowing VPNConnection) in
+                        (gatewayId == nil || connection.vpnGatewayId == gatewayId)
+                            && (customerId == nil || connection.customerGatewayId == customerId)
+                            && (id == nil || connection.id == id)
                     }
+                    let (total, list) = paging.page(of: state.vpnConnections, in: state, region: region, where: filter)
                     var body = APIObject(paging.fields(total: total))
                     body["VpnConnections"] = .wrapped(
                         "VpnConnection",

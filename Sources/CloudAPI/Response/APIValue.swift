@@ -20,7 +20,9 @@ public enum APIValue: Sendable, Equatable, Codable {
 
 /// An object with ordered fields.
 public struct APIObject: Sendable, Equatable, Codable {
-    public var fields: [(key: String, value: APIValue)]
+    /// The fields in order, each a name and a value. Unlabelled, the type literals and
+    /// `ExpressibleByDictionaryLiteral` give: the array is kept as it is, never copied into another tuple type.
+    public var fields: [(String, APIValue)]
 
     private struct Field: Codable {
         var key: String
@@ -29,23 +31,23 @@ public struct APIObject: Sendable, Equatable, Codable {
 
     /// Encoded as an array of `{key, value}` so the field order survives.
     public init(from decoder: any Decoder) throws {
-        fields = try [Field](from: decoder).map { (key: $0.key, value: $0.value) }
+        fields = try [Field](from: decoder).map { ($0.key, $0.value) }
     }
 
     public func encode(to encoder: any Encoder) throws {
-        try fields.map { Field(key: $0.key, value: $0.value) }.encode(to: encoder)
+        try fields.map { Field(key: $0.0, value: $0.1) }.encode(to: encoder)
     }
 
     public init(_ fields: [(String, APIValue)] = []) {
-        self.fields = fields.map { (key: $0.0, value: $0.1) }
+        self.fields = fields
     }
 
     /// The value of `key`, or `nil`.
     public subscript(key: String) -> APIValue? {
-        get { fields.first { $0.key == key }?.value }
+        get { fields.first { $0.0 == key }?.1 }
         set {
-            if let i = fields.firstIndex(where: { $0.key == key }) {
-                if let newValue { fields[i].value = newValue } else { fields.remove(at: i) }
+            if let i = fields.firstIndex(where: { $0.0 == key }) {
+                if let newValue { fields[i].1 = newValue } else { fields.remove(at: i) }
             } else if let newValue {
                 fields.append((key, newValue))
             }
@@ -53,7 +55,7 @@ public struct APIObject: Sendable, Equatable, Codable {
     }
 
     public static func == (lhs: APIObject, rhs: APIObject) -> Bool {
-        lhs.fields.elementsEqual(rhs.fields) { $0.key == $1.key && $0.value == $1.value }
+        lhs.fields.elementsEqual(rhs.fields) { $0.0 == $1.0 && $0.1 == $1.1 }
     }
 }
 

@@ -27,34 +27,33 @@ public enum ResponseFormat: String, Sendable {
         }
     }
 
-    /// The body for `object`; `root` names the XML root element (`CreateVpcResponse`, `Error`).
-    func render(_ object: APIObject, root: String) -> String {
+    /// The body for `object` as UTF-8 bytes; `root` names the XML root element (`CreateVpcResponse`, `Error`).
+    func renderBytes(_ object: APIObject, root: String) -> [UInt8] {
         switch self {
         case .json:
-            var out = ""
+            var out: [UInt8] = []
+            out.reserveCapacity(4096)
             JSONWriter.write(.object(object), into: &out)
             return out
         case .xml:
             var out = #"<?xml version="1.0" encoding="UTF-8"?>"#
             XMLWriter.element(root, .object(object), into: &out)
-            return out
+            return Array(out.utf8)
         }
+    }
+
+    /// The body for `object` as text.
+    func render(_ object: APIObject, root: String) -> String {
+        String(decoding: renderBytes(object, root: root), as: UTF8.self)
     }
 }
 
 /// JSON as UTF-8 bytes: whole strings are copied in one piece, never character by character.
 enum JSONWriter {
-    static func write(_ value: APIValue, into out: inout String) {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(4096)
-        write(value, into: &bytes)
-        out += String(decoding: bytes, as: UTF8.self)
-    }
-
     static func write(_ value: APIValue, into out: inout [UInt8]) {
         switch value {
         case .string(let s): string(s, into: &out)
-        case .integer(let i): out.append(contentsOf: String(i).utf8)
+        case .integer(let i): JSONText.appendInteger(i, to: &out)
         case .bool(let b): out.append(contentsOf: b ? "true".utf8 : "false".utf8)
         case .null: out.append(contentsOf: "null".utf8)
         case .array(let items):
@@ -66,11 +65,11 @@ enum JSONWriter {
             out.append(UInt8(ascii: "]"))
         case .object(let object):
             out.append(UInt8(ascii: "{"))
-            for (i, field) in object.fields.enumerated() {
+            for (i, (key, value)) in object.fields.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
-                string(field.key, into: &out)
+                string(key, into: &out)
                 out.append(UInt8(ascii: ":"))
-                write(field.value, into: &out)
+                write(value, into: &out)
             }
             out.append(UInt8(ascii: "}"))
         }
@@ -90,7 +89,7 @@ enum XMLWriter {
             for item in items { element(name, item, into: &out) }
         case .object(let object):
             out += "<\(name)>"
-            for field in object.fields { element(field.key, field.value, into: &out) }
+            for (key, value) in object.fields { element(key, value, into: &out) }
             out += "</\(name)>"
         case .string(let s): out += "<\(name)>\(escape(s))</\(name)>"
         case .integer(let i): out += "<\(name)>\(i)</\(name)>"

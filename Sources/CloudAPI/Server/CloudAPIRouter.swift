@@ -71,7 +71,7 @@ public enum CloudAPIRouter {
         return Response(
             status: HTTPResponse.Status(code: answer.status),
             headers: [.contentType: answer.contentType],
-            body: .init(byteBuffer: ByteBuffer(string: answer.body))
+            body: .init(byteBuffer: ByteBuffer(bytes: answer.bytes))
         )
     }
 }

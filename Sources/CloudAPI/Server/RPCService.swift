@@ -26,7 +26,10 @@ public struct RPCRequest: Sendable {
 public struct RPCResponse: Sendable {
     public var status: Int
     public var contentType: String
-    public var body: String
+    /// The body as UTF-8 bytes, as it goes out.
+    public var bytes: [UInt8]
+    /// The body as text.
+    public var body: String { String(decoding: bytes, as: UTF8.self) }
 }
 
 /// The RPC protocol: parameter decoding, both signature schemes, dispatch to actions, `DryRun`,
@@ -149,7 +152,7 @@ public struct RPCService: Sendable {
             response = RPCResponse(
                 status: 200,
                 contentType: format.contentType,
-                body: format.render(body, root: "\(actionName)Response")
+                bytes: format.renderBytes(body, root: "\(actionName)Response")
             )
             code = "OK"
         case .failure(let error):
@@ -162,7 +165,7 @@ public struct RPCService: Sendable {
             response = RPCResponse(
                 status: error.status,
                 contentType: format.contentType,
-                body: format.render(body, root: "Error")
+                bytes: format.renderBytes(body, root: "Error")
             )
             code = error.code
         }

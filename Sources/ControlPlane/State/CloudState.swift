@@ -94,6 +94,34 @@ public struct CloudState: Sendable, Hashable, Codable {
         return (total, items)
     }
 
+    /// The page `offset..<offset + limit` of the resources of `table` in `region` that pass `isIncluded` (all of
+    /// them when it is `nil`), in creation order, and how many pass in all.
+    ///
+    /// - Complexity: without a filter, O(`limit`) once the region's creation order is known (a listing's first
+    ///   page after a change finds it); with one, O(resources in the region).
+    @inlinable
+    public func page<T: TableIndexed>(
+        of table: ResourceTable<T>,
+        region: String,
+        offset: Int,
+        limit: Int,
+        where isIncluded: ((borrowing T) -> Bool)?
+    ) -> (total: Int, items: [T]) {
+        let boxes = table.boxesInCreationOrder(order, region: region)
+        guard let isIncluded else {
+            let start = min(max(offset, 0), boxes.count)
+            let end = start + min(limit, boxes.count - start)
+            return (boxes.count, boxes[start..<end].map { $0.value })
+        }
+        var total = 0
+        var items: [T] = []
+        for box in boxes where isIncluded(box.value) {
+            if total >= offset && items.count < limit { items.append(box.value) }
+            total += 1
+        }
+        return (total, items)
+    }
+
     /// Every id in use, to keep generated ids unique.
     func contains(id: String) -> Bool { order[id] != nil }
 }

@@ -145,6 +145,22 @@ public struct ResourceTable<Value: TableIndexed>: Sequence {
         return sorted
     }
 
+    /// The boxed resources of `region` in creation order: remembered like ``boxesInCreationOrder(_:)``, for each
+    /// region asked for, so a listing's pages neither sort nor visit the resources of the kind again.
+    @inlinable
+    func boxesInCreationOrder(_ order: ResourceTable<Int>, region: String) -> [Box<Value>] {
+        creationOrder.boxes(for: order, region: region) ?? selectRegion(region, order)
+    }
+
+    @usableFromInline
+    func selectRegion(_ region: String, _ order: ResourceTable<Int>) -> [Box<Value>] {
+        // Only regions that hold resources are remembered: a request naming another region adds nothing.
+        guard count(inRegion: region) > 0 else { return [] }
+        let selected = boxesInCreationOrder(order).filter { $0.value.tableRegion == region }
+        creationOrder.remember(selected, region: region, for: order)
+        return selected
+    }
+
     /// The values of `entries` sorted by `order` of their ids; ties (replicas number their creations
     /// independently) are broken by id, the same on every replica.
     ///
@@ -281,6 +297,8 @@ final class CreationOrderMemo<Value>: @unchecked Sendable {
     private var sorted: [Box<Value>] = []
     /// The values of `sorted`, once a caller asked for values rather than boxes.
     private var values: [Value]?
+    /// The boxes of `sorted` in each region a caller asked for.
+    private var regions: [String: [Box<Value>]] = [:]
 
     @usableFromInline init() {}
 
@@ -290,6 +308,15 @@ final class CreationOrderMemo<Value>: @unchecked Sendable {
         lock.withLock {
             guard let known = self.order, known == order else { return nil }
             return sorted
+        }
+    }
+
+    /// The remembered boxes of `region`, if they were sorted with `order` and asked for before.
+    @usableFromInline
+    func boxes(for order: ResourceTable<Int>, region: String) -> [Box<Value>]? {
+        lock.withLock {
+            guard let known = self.order, known == order else { return nil }
+            return regions[region]
         }
     }
 
@@ -308,6 +335,16 @@ final class CreationOrderMemo<Value>: @unchecked Sendable {
             self.order = order
             self.sorted = boxes
             self.values = nil
+            self.regions = [:]
+        }
+    }
+
+    /// Remembers the boxes of `region` among those last remembered for `order`.
+    @usableFromInline
+    func remember(_ boxes: [Box<Value>], region: String, for order: ResourceTable<Int>) {
+        lock.withLock {
+            guard let known = self.order, known == order else { return }
+            regions[region] = boxes
         }
     }
 
@@ -326,6 +363,7 @@ final class CreationOrderMemo<Value>: @unchecked Sendable {
             order = nil
             sorted = []
             values = nil
+            regions = [:]
         }
     }
 }

@@ -140,26 +140,11 @@ private final class JSONStreamWriter {
     /// Integers go through two concrete types: a generic `FixedWidthInteger` here ran unspecialized behind the
     /// containers' protocol requirements, a witness call per digit.
     func integer(_ value: Int64) {
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
-        digits(value.magnitude)
+        JSONText.appendInteger(value, to: &bytes)
     }
 
     func integer(_ value: UInt64) {
-        digits(value)
-    }
-
-    private func digits(_ value: UInt64) {
-        if value == 0 {
-            bytes.append(UInt8(ascii: "0"))
-            return
-        }
-        let start = bytes.count
-        var rest = value
-        while rest > 0 {
-            bytes.append(UInt8(ascii: "0") + UInt8(rest % 10))
-            rest /= 10
-        }
-        bytes[start...].reverse()
+        JSONText.appendInteger(value, to: &bytes)
     }
 
     func number(_ value: some BinaryFloatingPoint & LosslessStringConvertible, codingPath: [any CodingKey]) throws {

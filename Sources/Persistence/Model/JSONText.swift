@@ -32,5 +32,22 @@ package enum JSONText {
         output.append(UInt8(ascii: "\""))
     }
 
+    /// Appends `value` in decimal digits.
+    package static func appendInteger(_ value: Int64, to output: inout [UInt8]) {
+        if value < 0 { output.append(UInt8(ascii: "-")) }
+        appendInteger(value.magnitude, to: &output)
+    }
+
+    /// Appends `value` in decimal digits: written least significant first, then turned around in place.
+    package static func appendInteger(_ value: UInt64, to output: inout [UInt8]) {
+        let start = output.count
+        var rest = value
+        repeat {
+            output.append(UInt8(ascii: "0") + UInt8(rest % 10))
+            rest /= 10
+        } while rest > 0
+        output[start...].reverse()
+    }
+
     private static let hexDigits = Array("0123456789abcdef".utf8)
 }
