@@ -13,7 +13,7 @@ Both servers run on loopback and are driven the same way, with three client appr
 * sdk (what a Python program sees): each request is signed when it is sent, through the standard library's
   http.client (the lightest client Python has), and its answer parsed before the next one is sent.
 
-Measured: creates per second (the median of --rounds rounds, 3 by default, each on fresh servers) and per-create
+Measured: creates per second (the median of --rounds rounds, 5 by default, each on fresh servers) and per-create
 latency (p50, p99 of every round's requests) of VPCs, VPN gateways, customer gateways and IPsec/VPN connections; listing 1,000 VPCs and 1,000 route tables, every page, with each API's largest page
 (Meridian PageSize=50; EC2 MaxResults=1000); with --memory N, the resident memory of `meridian serve` (SQLite
 file) holding N VPCs (each with its vRouter, route table and system route), created by two client threads,
@@ -523,9 +523,9 @@ def main():
     parser.add_argument("--memory", type=int, default=0, help="also measure meridian's memory with this many VPCs")
     parser.add_argument("--meridian-db", default="file", choices=["file", "memory"],
                         help="meridian's store: a SQLite file (the default of meridian serve) or :memory:")
-    parser.add_argument("--rounds", type=int, default=3,
+    parser.add_argument("--rounds", type=int, default=5,
                         help="rounds of creates, each on fresh servers; the median round's rate is reported "
-                             "(default 3)")
+                             "(default 5: a slow spell of the machine during one or two rounds does not decide it)")
     parser.add_argument("--json", help="write the figures to this file as JSON")
     args = parser.parse_args()
     if args.rounds < 1:

@@ -65,7 +65,9 @@ enum ECSActions {
                             && (ids?.contains(group.id) ?? true) && (name == nil || group.name == name)
                             && (type == nil || group.securityGroupType == type)
                     }
-                    let (total, groups) = paging.page(of: state.securityGroups, in: state, region: region, where: filter)
+                    let (total, groups) = paging.page(
+                        of: state.securityGroups, in: state, region: region, where: filter
+                    )
                     var body = APIObject([("RegionId", .string(region))] + paging.fields(total: total))
                     body["SecurityGroups"] = .wrapped(
                         "SecurityGroup",

@@ -29,7 +29,8 @@ enum VPCActions {
                 let isDefault = try input.bool("IsDefault")
                 let paging = try input.paging()
                 return try await read(cp) { state in
-                    let filter = Paging.filter(when: ids != nil || name != nil || isDefault != nil) { (vpc: borrowing VPC) in
+                    let given = ids != nil || name != nil || isDefault != nil
+                    let filter = Paging.filter(when: given) { (vpc: borrowing VPC) in
                         (ids?.contains(vpc.id) ?? true) && (name == nil || vpc.name == name)
                             && (isDefault == nil || isDefault == false)
                     }

@@ -101,8 +101,12 @@ enum VPNActions {
                 let id = input.string("CustomerGatewayId")
                 let paging = try input.paging()
                 return try await read(cp) { state in
-                    let filter = Paging.filter(when: id != nil) { (gateway: borrowing CustomerGateway) in gateway.id == id }
-                    let (total, list) = paging.page(of: state.customerGateways, in: state, region: region, where: filter)
+                    let filter = Paging.filter(when: id != nil) { (gateway: borrowing CustomerGateway) in
+                        gateway.id == id
+                    }
+                    let (total, list) = paging.page(
+                        of: state.customerGateways, in: state, region: region, where: filter
+                    )
                     var body = APIObject(paging.fields(total: total))
                     body["CustomerGateways"] = .wrapped(
                         "CustomerGateway",
