@@ -343,9 +343,20 @@ struct ErrorCodeTests {
             quoting: "cgw-nope",
             connection("cgw-nope")
         )
-        _ = try await cp.mutate(connection(first.id))
+        let made = try await cp.mutate(connection(first.id))
         await Self.expectError(cp, "InvalidVpnConnection.AlreadyExists", quoting: first.id, connection(first.id))
         await Self.expectError(cp, "Resource.QuotaFull", quoting: gateway.id, connection(second.id))
+        // Deleted, the connection frees its gateway's quota and its customer gateway; the address of a deleted
+        // customer gateway is free again (the checks read the tables' groups, kept as resources come and go).
+        try await cp.mutate { s, _ throws(ControlPlaneError) in
+            try s.deleteVPNConnection(made.id, region: "cn-hangzhou")
+        }
+        let again = try await cp.mutate(connection(second.id))
+        try await cp.mutate { s, _ throws(ControlPlaneError) in
+            try s.deleteVPNConnection(again.id, region: "cn-hangzhou")
+            try s.deleteCustomerGateway(first.id, region: "cn-hangzhou")
+        }
+        _ = try await cp.mutate(customer("198.51.100.1"))
         await Self.expectError(cp, "InvalidVpnGatewayInstanceId.NotFound", kind: .notFound, quoting: "vpn-nope") {
             s,
             _ throws(ControlPlaneError) in try s.deleteVPNGateway("vpn-nope", region: "cn-hangzhou")

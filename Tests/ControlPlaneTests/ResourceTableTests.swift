@@ -3,12 +3,15 @@ import Foundation
 import MeridianTestSupport
 import Testing
 
-/// A resource with a region and two owned ids, like a VPC with its vRouter and route table.
+/// A resource with a region and two owned ids, like a VPC with its vRouter and route table, in a group (as VPN
+/// connections are grouped by their gateway).
 private struct Owner: RegionalResource, SecondaryKeyed, TableIndexed, Codable, Hashable {
     var regionId: String
     var router: String
     var table: String
+    var team = "t-1"
     var secondaryKeys: [String] { [router, table] }
+    var tableGroup: String? { team }
 }
 
 /// The table's per-region counts and owner index against a linear scan of its contents, after every step.
@@ -21,6 +24,11 @@ struct ResourceTableTests {
             let scanned = table.values.first { $0.secondaryKeys.contains(key) }
             #expect(table.owner(of: key) == scanned, "key \(key)")
         }
+        for team in ["t-1", "t-2", "t-3", "t-none"] {
+            let scanned = table.values.filter { $0.team == team }
+            let grouped = table.values(inGroup: team)
+            #expect(grouped.count == scanned.count && Set(grouped) == Set(scanned), "group \(team)")
+        }
     }
 
     /// The state's value types index what their protocols say (the defaults of `TableIndexed` are chosen per type).
@@ -31,7 +39,7 @@ struct ResourceTableTests {
         #expect(!SiteResource.keepsTableIndexes && !CENAttachment.keepsTableIndexes)
         let owner = Owner(regionId: "r-a", router: "vrt-1", table: "vtb-1")
         #expect(owner.tableRegion == "r-a" && owner.tableSecondaryKeys == ["vrt-1", "vtb-1"])
-        #expect(7.tableRegion == nil && 7.tableSecondaryKeys.isEmpty)
+        #expect(7.tableRegion == nil && 7.tableSecondaryKeys.isEmpty && 7.tableGroup == nil)
     }
 
     @Test(arguments: [1, 2, 3, 4])
@@ -47,13 +55,15 @@ struct ResourceTableTests {
                 let owner = Owner(
                     regionId: regions.randomElement(using: &random)!,
                     router: "vrt-\(step)",
-                    table: "vtb-\(step)"
+                    table: "vtb-\(step)",
+                    team: ["t-1", "t-2", "t-3"].randomElement(using: &random)!
                 )
                 keys += owner.secondaryKeys
                 table[id] = owner
-            case 2:  // change in place (the _modify path): another region, another table
+            case 2:  // change in place (the _modify path): another region, another table, another group
                 table[id]?.regionId = regions.randomElement(using: &random)!
                 table[id]?.table = "vtb-moved-\(step)"
+                table[id]?.team = ["t-1", "t-2", "t-3"].randomElement(using: &random)!
                 keys.append("vtb-moved-\(step)")
             case 3:
                 table.removeValue(forKey: id)
@@ -150,15 +160,20 @@ struct CreationOrderListingTests {
         // A copy taken before a change keeps its own order.
         let before = state
         _ = try state.createVPC(.init(regionId: "r-a", cidrBlock: "10.2.0.0/16"), context)
-        #expect(before.page(of: before.vpcs, offset: 0, limit: 1000) { $0.regionId == "r-a" }.items.map(\.id) == created)
-        #expect(before.page(of: before.vpcs, region: "r-a", offset: 0, limit: 1000, where: nil).items.map(\.id) == created)
-        #expect(state.page(of: state.vpcs, region: "r-a", offset: 0, limit: 1000, where: nil).total == created.count + 1)
+        func regionA(_ state: CloudState) -> (total: Int, items: [String]) {
+            let page = state.page(of: state.vpcs, region: "r-a", offset: 0, limit: 1000, where: nil)
+            return (page.total, page.items.map(\.id))
+        }
+        let filteredA = before.page(of: before.vpcs, offset: 0, limit: 1000) { $0.regionId == "r-a" }
+        #expect(filteredA.items.map(\.id) == created)
+        #expect(regionA(before).items == created)
+        #expect(regionA(state).total == created.count + 1)
         // A change made in place, to a table no copy shares: its remembered orders are forgotten too.
         var alone = CloudState()
         alone.order = state.order
         alone.vpcs = ResourceTable(uniqueKeysWithValues: state.vpcs.map { ($0.key, $0.value) })
-        let listed = alone.page(of: alone.vpcs, region: "r-a", offset: 0, limit: 1000, where: nil).items.map(\.id)
+        let listed = regionA(alone).items
         alone.vpcs.removeValue(forKey: listed[0])
-        #expect(alone.page(of: alone.vpcs, region: "r-a", offset: 0, limit: 1000, where: nil).items.map(\.id) == Array(listed.dropFirst()))
+        #expect(regionA(alone).items == Array(listed.dropFirst()))
     }
 }

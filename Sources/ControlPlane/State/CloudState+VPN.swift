@@ -214,9 +214,8 @@ extension CloudState {
                 "The specified IpAddress '\(address)' lies in \(range), which cannot be a customer gateway's public address."
             )
         }
-        // At most one gateway of a region has an address, so any order finds the same one.
-        try customerGateways.forEachValue { (other) throws(ControlPlaneError) in
-            guard other.ipAddress == address, other.regionId == request.regionId else { return }
+        // At most one gateway of a region has an address (the table groups them by it).
+        if let other = customerGateways.values(inGroup: address.description + " in " + request.regionId).first {
             throw .invalid(
                 "InvalidIpAddress.AlreadyExist",
                 "The IpAddress '\(address)' is already used by customer gateway '\(other.id)' in region \(request.regionId)."
@@ -453,22 +452,18 @@ extension CloudState {
             ),
             ipsecLifetime: ipsec.IpsecLifetime ?? 86400
         )
-        // One pass over the connections, without copying them: a gateway has at most one to each customer gateway.
-        var existing = 0
-        try vpnConnections.forEachValue { (other) throws(ControlPlaneError) in
-            guard other.vpnGatewayId == gateway.id else { return }
-            existing += 1
-            if other.customerGatewayId == customer.id {
-                throw .invalid(
-                    "InvalidVpnConnection.AlreadyExists",
-                    "The VPN gateway '\(gateway.id)' already has IPsec connection '\(other.id)' to customer gateway '\(customer.id)'."
-                )
-            }
+        // The gateway's own connections (the table groups them by gateway): at most one to each customer gateway.
+        let existing = vpnConnections.values(inGroup: gateway.id)
+        if let other = existing.first(where: { $0.customerGatewayId == customer.id }) {
+            throw .invalid(
+                "InvalidVpnConnection.AlreadyExists",
+                "The VPN gateway '\(gateway.id)' already has IPsec connection '\(other.id)' to customer gateway '\(customer.id)'."
+            )
         }
-        guard existing < context.quotas.connectionsPerVPNGateway else {
+        guard existing.count < context.quotas.connectionsPerVPNGateway else {
             throw .invalid(
                 "Resource.QuotaFull",
-                "The VPN gateway '\(gateway.id)' already has \(existing) IPsec connections, its quota."
+                "The VPN gateway '\(gateway.id)' already has \(existing.count) IPsec connections, its quota."
             )
         }
         let id = context.makeID("vco-")

@@ -288,8 +288,14 @@ extension VPC: TableIndexed {}
 extension VSwitch: TableIndexed {}
 extension RouteEntry: TableIndexed {}
 extension VPNGateway: TableIndexed {}
-extension CustomerGateway: TableIndexed {}
-extension VPNConnection: TableIndexed {}
+extension CustomerGateway: TableIndexed {
+    /// A region's customer gateways by address (at most one each).
+    public var tableGroup: String? { ipAddress.description + " in " + regionId }
+}
+extension VPNConnection: TableIndexed {
+    /// A VPN gateway's connections.
+    public var tableGroup: String? { vpnGatewayId }
+}
 extension VPNRouteEntry: TableIndexed {}
 extension CEN: TableIndexed {}
 extension CENAttachment: TableIndexed {}

@@ -26,6 +26,8 @@ public struct ResourceTable<Value: TableIndexed>: Sequence {
     @usableFromInline var regionCounts: [String: Int] = [:]
     /// The owner of each secondary key (``SecondaryKeyed`` resources only); derived from `storage`.
     @usableFromInline var owners: TreeDictionary<String, String> = [:]
+    /// The ids in each group (``TableIndexed/tableGroup``), in no particular order; derived from `storage`.
+    @usableFromInline var groups: TreeDictionary<String, [String]> = [:]
     /// The resources in creation order, once a listing asked for them; emptied by every change.
     @usableFromInline var creationOrder = CreationOrderMemo<Value>()
 
@@ -76,10 +78,17 @@ public struct ResourceTable<Value: TableIndexed>: Sequence {
     /// - Complexity: O(log n).
     public func owner(of key: String) -> Value? { owners[key].flatMap { storage[$0]?.value } }
 
+    /// The resources whose ``TableIndexed/tableGroup`` is `group`, in no particular order.
+    /// - Complexity: O(k log n) for k of them, where a scan for them visited every resource of the kind.
+    public func values(inGroup group: String) -> [Value] {
+        (groups[group] ?? []).compactMap { storage[$0]?.value }
+    }
+
     /// What the indexes know of one resource.
     private struct Facts: Equatable {
         var region: String?
         var keys: [String] = []
+        var group: String?
     }
 
     private static var isIndexed: Bool { Value.keepsTableIndexes }
@@ -88,7 +97,7 @@ public struct ResourceTable<Value: TableIndexed>: Sequence {
     /// value at run time (`as? any RegionalResource`) copied it into an existential box twice per look.
     private static func facts(of value: Value?) -> Facts? {
         guard let value, isIndexed else { return nil }
-        return Facts(region: value.tableRegion, keys: value.tableSecondaryKeys)
+        return Facts(region: value.tableRegion, keys: value.tableSecondaryKeys, group: value.tableGroup)
     }
 
     /// Updates the indexes for the resource `id`, which had the facts `before` and now has its current ones.
@@ -102,10 +111,15 @@ public struct ResourceTable<Value: TableIndexed>: Sequence {
                 regionCounts[region] = left > 0 ? left : nil
             }
             for key in before.keys where owners[key] == id { owners[key] = nil }
+            if let group = before.group, var members = groups[group] {
+                members.removeAll { $0 == id }
+                groups[group] = members.isEmpty ? nil : members
+            }
         }
         if let after {
             if let region = after.region { regionCounts[region, default: 0] += 1 }
             for key in after.keys { owners[key] = id }
+            if let group = after.group { groups[group, default: []].append(id) }
         }
     }
 
@@ -194,11 +208,13 @@ public struct ResourceTable<Value: TableIndexed>: Sequence {
     private mutating func recount() {
         regionCounts = [:]
         owners = [:]
+        groups = [:]
         guard Self.isIndexed else { return }
         for (id, box) in storage {
             guard let facts = Self.facts(of: box.value) else { continue }
             if let region = facts.region { regionCounts[region, default: 0] += 1 }
             for key in facts.keys { owners[key] = id }
+            if let group = facts.group { groups[group, default: []].append(id) }
         }
     }
 
@@ -384,12 +400,17 @@ public protocol TableIndexed {
     var tableRegion: String? { get }
     /// The ids the value owns.
     var tableSecondaryKeys: [String] { get }
+    /// A key the table groups values by (``ResourceTable/values(inGroup:)``), for the checks that look for the
+    /// few resources sharing one (a VPN gateway's connections); `nil` for none. Kept only where
+    /// ``keepsTableIndexes`` is true.
+    var tableGroup: String? { get }
 }
 
 extension TableIndexed {
     public static var keepsTableIndexes: Bool { false }
     public var tableRegion: String? { nil }
     public var tableSecondaryKeys: [String] { [] }
+    public var tableGroup: String? { nil }
 }
 
 extension TableIndexed where Self: RegionalResource {
