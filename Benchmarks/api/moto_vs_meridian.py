@@ -56,10 +56,21 @@ LISTING_ROUNDS = 5
 CONNECTIONS = 4
 
 
+def free_ports(count):
+    """`count` distinct free loopback ports: the sockets stay bound until all are chosen, so the kernel cannot hand
+    out one port twice (two servers on one port answered moto's requests with meridian once)."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for s in sockets:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in sockets]
+    finally:
+        for s in sockets:
+            s.close()
+
+
 def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    return free_ports(1)[0]
 
 
 def wait_until_up(url, process, what):
@@ -541,7 +552,7 @@ def main():
         for round_number in range(args.rounds):
             # Fresh servers for every round: the creates start from an empty cloud each time.
             with tempfile.TemporaryDirectory() as tmp:
-                m_port, a_port = free_port(), free_port()
+                m_port, a_port = free_ports(2)
                 quotas = [f"vpcs-per-region={args.count}", f"vpn-gateways-per-region={args.connections}",
                           f"customer-gateways-per-region={args.connections}"]
                 meridian = subprocess.Popen(
