@@ -166,8 +166,9 @@ public final class SQLiteStore: ResourceStore {
             try file.write(contentsOf: count == zeros.count ? zeros : zeros.prefix(count))
             end += count
         }
-        // On disk now, not with the first checkpoint's fsync, which would wait for the zeros too.
-        try file.synchronize()
+        // Not synced here: clean pages are the ones the kernel drops first when it reclaims its cache, and writing a
+        // frame into a dropped page reads the page back from disk first. The kernel writes the zeros out by itself;
+        // the first checkpoint's fsync, on its own connection, waits for what is left.
     }
 
     /// The names of the migrations applied to this database, in order.
