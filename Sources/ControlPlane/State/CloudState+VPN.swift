@@ -215,7 +215,8 @@ extension CloudState {
             )
         }
         // At most one gateway of a region has an address (the table groups them by it).
-        if let other = customerGateways.values(inGroup: address.description + " in " + request.regionId).first {
+        let sameAddress = CustomerGateway.group(address: address, region: request.regionId)
+        if let other = customerGateways.values(inGroup: sameAddress).first {
             throw .invalid(
                 "InvalidIpAddress.AlreadyExist",
                 "The IpAddress '\(address)' is already used by customer gateway '\(other.id)' in region \(request.regionId)."

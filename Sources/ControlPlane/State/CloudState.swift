@@ -290,7 +290,10 @@ extension RouteEntry: TableIndexed {}
 extension VPNGateway: TableIndexed {}
 extension CustomerGateway: TableIndexed {
     /// A region's customer gateways by address (at most one each).
-    public var tableGroup: String? { ipAddress.description + " in " + regionId }
+    public var tableGroup: String? { Self.group(address: ipAddress, region: regionId) }
+
+    /// The group of the customer gateways with `address` in `region`.
+    static func group(address: IPv4Address, region: String) -> String { address.description + " in " + region }
 }
 extension VPNConnection: TableIndexed {
     /// A VPN gateway's connections.
