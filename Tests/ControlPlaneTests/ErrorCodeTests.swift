@@ -344,6 +344,10 @@ struct ErrorCodeTests {
             connection("cgw-nope")
         )
         let made = try await cp.mutate(connection(first.id))
+        await Self.expectError(cp, "DependencyViolation.VpnConnection", quoting: made.id) {
+            s,
+            _ throws(ControlPlaneError) in try s.deleteVPNGateway(gateway.id, region: "cn-hangzhou")
+        }
         await Self.expectError(cp, "InvalidVpnConnection.AlreadyExists", quoting: first.id, connection(first.id))
         await Self.expectError(cp, "Resource.QuotaFull", quoting: gateway.id, connection(second.id))
         // Deleted, the connection frees its gateway's quota and its customer gateway; the address of a deleted

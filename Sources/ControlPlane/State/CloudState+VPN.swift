@@ -145,7 +145,7 @@ extension CloudState {
                     "The VPN gateway '\(id)' is a subscription (InstanceChargeType PREPAY) gateway and cannot be released before its term ends; only pay-as-you-go (POSTPAY) gateways can be deleted."
             )
         }
-        if let connection = ordered(vpnConnections.filter { $0.value.vpnGatewayId == id }).first {
+        if let connection = ordered(vpnConnections.values(inGroup: id).map { (key: $0.id, value: $0) }).first {
             throw .invalid(
                 "DependencyViolation.VpnConnection",
                 "The VPN gateway '\(id)' still has IPsec connection '\(connection.id)'; delete it first."
