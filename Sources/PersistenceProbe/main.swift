@@ -4,7 +4,8 @@
 // kill -9 this process at any moment and check that every acknowledged write survived.
 //
 //   persistence-probe sqlite PATH COUNT
-//   persistence-probe sqlite-preallocated PATH COUNT   (the log written out to its full size first, as `meridian serve` does)
+//   persistence-probe sqlite-preallocated PATH COUNT
+//     (the write-ahead log written out to its full size first, as `meridian serve` does)
 //   persistence-probe postgres SOCKET_PATH DATABASE USER COUNT
 //
 // Commit N creates `Probe` "probe-N" and `ProbeTwin` "twin-N" with idempotency record "token-N", so the
@@ -47,8 +48,8 @@ case "postgres" where arguments.count == 5:
     }
 default:
     fail(
-        "usage: persistence-probe sqlite|sqlite-preallocated PATH COUNT | persistence-probe postgres SOCKET_PATH DATABASE USER COUNT "
-            + "(got \(arguments))"
+        "usage: persistence-probe sqlite|sqlite-preallocated PATH COUNT | "
+            + "persistence-probe postgres SOCKET_PATH DATABASE USER COUNT (got \(arguments))"
     )
 }
 

@@ -52,9 +52,9 @@ public struct CloudState: Sendable, Hashable, Codable {
 
     /// The resources of `entries` (the entries of a table that pass a filter) sorted by creation order.
     ///
-    /// - Complexity: O(n log n) (see ``ResourceTable/inCreationOrder(_:order:)``).
+    /// - Complexity: O(n log n) (see ``ResourceTable/creationSorted(_:order:)``).
     public func ordered<S: Sequence, T: TableIndexed>(_ entries: S) -> [T] where S.Element == (key: String, value: T) {
-        ResourceTable<T>.inCreationOrder(entries, order: order)
+        ResourceTable<T>.creationSorted(entries, order: order)
     }
 
     /// The resources of `table` in creation order.
@@ -83,15 +83,7 @@ public struct CloudState: Sendable, Hashable, Codable {
         limit: Int,
         where isIncluded: (borrowing T) throws -> Bool
     ) rethrows -> (total: Int, items: [T]) {
-        var total = 0
-        var items: [T] = []
-        // The filter borrows each resource from its box: only the listed ones are copied (see
-        // `ResourceTable.boxesInCreationOrder`).
-        for box in table.boxesInCreationOrder(order) where try isIncluded(box.value) {
-            if total >= offset && items.count < limit { items.append(box.value) }
-            total += 1
-        }
-        return (total, items)
+        try Self.page(of: table.boxesInCreationOrder(order), offset: offset, limit: limit, where: isIncluded)
     }
 
     /// The page `offset..<offset + limit` of the resources of `table` in `region` that pass `isIncluded` (all of
@@ -113,9 +105,21 @@ public struct CloudState: Sendable, Hashable, Codable {
             let end = start + min(limit, boxes.count - start)
             return (boxes.count, boxes[start..<end].map { $0.value })
         }
+        return Self.page(of: boxes, offset: offset, limit: limit, where: isIncluded)
+    }
+
+    /// The page of `boxes` (in creation order) that pass `isIncluded`, and how many pass. The filter borrows each
+    /// resource from its box: only the listed ones are copied (see `ResourceTable.boxesInCreationOrder`).
+    @inlinable
+    static func page<T>(
+        of boxes: [Box<T>],
+        offset: Int,
+        limit: Int,
+        where isIncluded: (borrowing T) throws -> Bool
+    ) rethrows -> (total: Int, items: [T]) {
         var total = 0
         var items: [T] = []
-        for box in boxes where isIncluded(box.value) {
+        for box in boxes where try isIncluded(box.value) {
             if total >= offset && items.count < limit { items.append(box.value) }
             total += 1
         }

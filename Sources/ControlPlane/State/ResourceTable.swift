@@ -175,16 +175,8 @@ public struct ResourceTable<Value: TableIndexed>: Sequence {
         return selected
     }
 
-    /// The values of `entries` sorted by `order` of their ids; ties (replicas number their creations
-    /// independently) are broken by id, the same on every replica.
-    ///
-    /// - Complexity: O(n log n) (see ``creationSorted(_:order:)``).
-    static func inCreationOrder<S: Sequence>(_ entries: S, order: ResourceTable<Int>) -> [Value]
-    where S.Element == (key: String, value: Value) {
-        creationSorted(entries, order: order)
-    }
-
-    /// The elements (resources or their boxes) of `entries` sorted by `order` of their ids, ties broken by id.
+    /// The elements (resources or their boxes) of `entries` sorted by `order` of their ids; ties (replicas number
+    /// their creations independently) are broken by id, the same on every replica.
     ///
     /// - Complexity: O(n log n), sorting integer positions: neither the elements, which may be large structures,
     ///   nor their ids are moved while sorting.

@@ -131,7 +131,8 @@ public final class SQLiteStore: ResourceStore {
         poller?.cancel()
     }
 
-    /// Writes zeros from the end of the write-ahead log file up to its size between checkpoints.
+    /// Writes zeros from the end of the write-ahead log file up to the size SQLite keeps it at (the connection's
+    /// `journal_size_limit`, set to the log's size between checkpoints when the store preallocates).
     ///
     /// Safe while other connections and processes use the database: it runs holding SQLite's write lock
     /// (`BEGIN IMMEDIATE`), so nobody appends to the log or shortens it meanwhile, and it writes only past the
@@ -140,8 +141,7 @@ public final class SQLiteStore: ResourceStore {
     private static func preallocateLog(_ writer: any DatabaseWriter, logPath: String) throws(StoreError) {
         do {
             try writer.writeWithoutTransaction { db in
-                let pageSize = try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4096
-                let target = logBytesBeforeCheckpoint(pageSize: pageSize)
+                let target = try Int.fetchOne(db, sql: "PRAGMA journal_size_limit") ?? 0
                 try db.inTransaction(.immediate) {
                     try extend(logPath, to: target)
                     return .commit
