@@ -14,8 +14,9 @@ Both servers run on loopback and are driven the same way, with three client appr
   http.client (the lightest client Python has), and its answer parsed before the next one is sent.
 
 Measured: creates per second (the median of --rounds rounds, 5 by default, each on fresh servers) and per-create
-latency (p50, p99 of every round's requests) of VPCs, VPN gateways, customer gateways and IPsec/VPN connections; listing 1,000 VPCs and 1,000 route tables, every page, with each API's largest page
-(Meridian PageSize=50; EC2 MaxResults=1000); with --memory N, the resident memory of `meridian serve` (SQLite
+latency (p50, p99 of every round's requests) of VPCs, VPN gateways, customer gateways and IPsec/VPN connections;
+listing 1,000 VPCs and 1,000 route tables, every page, with each API's largest page (Meridian PageSize=50; EC2
+MaxResults=1000); with --memory N, the resident memory of `meridian serve` (SQLite
 file) holding N VPCs (each with its vRouter, route table and system route), created by two client threads,
 read from /proc afterwards.
 
