@@ -45,25 +45,36 @@ package enum PercentEncoding {
     ///
     /// - Returns: `nil` when an escape is malformed or the bytes are not UTF-8.
     package static func decodeFormComponent(_ component: Substring) -> String? {
-        let utf8 = component.utf8
-        if !utf8.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) { return String(component) }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(utf8.count)
-        var iterator = utf8.makeIterator()
-        while let byte = iterator.next() {
-            switch byte {
+        var component = component
+        return component.withUTF8 { decodeFormComponent($0) }
+    }
+
+    /// ``decodeFormComponent(_:)-(Substring)`` for the bytes of a component: UTF-8 text, as a piece of a string
+    /// cut at ASCII bytes is (the bytes its escapes stand for are checked).
+    package static func decodeFormComponent(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        guard bytes.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) else {
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        var decoded: [UInt8] = []
+        decoded.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            switch bytes[index] {
             case UInt8(ascii: "+"):
-                bytes.append(UInt8(ascii: " "))
+                decoded.append(UInt8(ascii: " "))
+                index += 1
             case UInt8(ascii: "%"):
-                guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else {
-                    return nil
-                }
-                bytes.append(high << 4 | low)
-            default:
-                bytes.append(byte)
+                guard index + 2 < bytes.count, let high = hexValue(bytes[index + 1]),
+                    let low = hexValue(bytes[index + 2])
+                else { return nil }
+                decoded.append(high << 4 | low)
+                index += 3
+            case let byte:
+                decoded.append(byte)
+                index += 1
             }
         }
-        return String(validating: bytes, as: UTF8.self)
+        return String(validating: decoded, as: UTF8.self)
     }
 
     /// `A–Z a–z 0–9 - _ . ~`
