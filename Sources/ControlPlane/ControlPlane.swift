@@ -203,20 +203,23 @@ public actor ControlPlane {
         }
     }
 
-    private static let idAlphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789")
+    private static let idAlphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789".utf8)
 
-    /// `count` characters of `idAlphabet`, twelve from each 64-bit draw (36^12 < 2^64).
+    /// `count` characters of `idAlphabet`, twelve from each 64-bit draw (36^12 < 2^64), written as bytes into the
+    /// string's storage (an array of `Character`s made into a string cost more than the draws).
     private func randomString(_ count: Int) -> String {
-        var characters: [Character] = []
-        characters.reserveCapacity(count)
         let base = UInt64(Self.idAlphabet.count)
-        while characters.count < count {
-            var bits = random.next()
-            for _ in 0..<min(12, count - characters.count) {
-                characters.append(Self.idAlphabet[Int(bits % base)])
-                bits /= base
+        return String(unsafeUninitializedCapacity: count) { text in
+            var written = 0
+            while written < count {
+                var bits = random.next()
+                for _ in 0..<min(12, count - written) {
+                    text[written] = Self.idAlphabet[Int(bits % base)]
+                    written += 1
+                    bits /= base
+                }
             }
+            return written
         }
-        return String(characters)
     }
 }

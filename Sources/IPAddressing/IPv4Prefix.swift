@@ -39,25 +39,34 @@ public struct IPv4Prefix: Sendable, Hashable, Comparable, Codable, CustomStringC
     /// - Throws: ``IPAddressingError`` naming the text and what is allowed.
     public init(parsing text: String) throws(IPAddressingError) {
         if text.isEmpty { throw .invalidPrefix(text, reason: "the value is empty") }
-        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2 else {
-            throw .invalidPrefix(text, reason: parts.count == 1 ? "the '/n' prefix length is missing" : "it has more than one '/'")
+        // Cut at the '/' and read the length from the UTF-8 bytes: splitting into an array of substrings and
+        // counting characters cost more than parsing the address.
+        let utf8 = text.utf8
+        guard let slash = utf8.firstIndex(of: UInt8(ascii: "/")) else {
+            throw .invalidPrefix(text, reason: "the '/n' prefix length is missing")
+        }
+        let lengthBytes = utf8[utf8.index(after: slash)...]
+        guard !lengthBytes.contains(UInt8(ascii: "/")) else {
+            throw .invalidPrefix(text, reason: "it has more than one '/'")
         }
         let address: IPv4Address
         do {
-            address = try IPv4Address(parsing: String(parts[0]))
+            address = try IPv4Address(parsing: String(text[..<slash]))
         } catch {
             if case .invalidAddress(_, let reason) = error { throw .invalidPrefix(text, reason: "the address part \(reason)") }
             throw error
         }
-        let lengthText = parts[1]
-        guard !lengthText.isEmpty, lengthText.count <= 3, lengthText.utf8.allSatisfy({ (48...57).contains($0) }),
-            let length = Int(lengthText)
-        else {
-            throw .invalidPrefix(text, reason: "the prefix length '\(lengthText)' is not a number")
+        // At most three digits (so no overflow): -1 for anything else.
+        var length = lengthBytes.isEmpty || lengthBytes.count > 3 ? -1 : 0
+        for byte in lengthBytes where length >= 0 {
+            let digit = Int(byte) - Int(UInt8(ascii: "0"))
+            length = (0...9).contains(digit) ? length * 10 + digit : -1
         }
-        if lengthText.count > 1 && lengthText.hasPrefix("0") {
-            throw .invalidPrefix(text, reason: "the prefix length '\(lengthText)' has a leading zero")
+        guard length >= 0 else {
+            throw .invalidPrefix(text, reason: "the prefix length '\(Substring(lengthBytes))' is not a number")
+        }
+        if lengthBytes.count > 1 && lengthBytes.first == UInt8(ascii: "0") {
+            throw .invalidPrefix(text, reason: "the prefix length '\(Substring(lengthBytes))' has a leading zero")
         }
         guard (0...32).contains(length) else { throw .prefixLengthOutOfRange(text, length: length) }
         let mask = IPv4Prefix.mask(length)

@@ -34,6 +34,10 @@ struct IPv4PrefixTests {
         ("10.0.0.0/8/8", "it has more than one '/'"),
         ("10.0.0.0/ 8", "the prefix length ' 8' is not a number"),
         ("10.0.0.0/1000", "the prefix length '1000' is not a number"),
+        ("10.0.0.0/99999999999999999999999", "the prefix length '99999999999999999999999' is not a number"),
+        ("10.0.0.0/2٤", "the prefix length '2٤' is not a number"),
+        ("10.0.0.0/8a", "the prefix length '8a' is not a number"),
+        ("/8", "the address part the value is empty"),
     ])
     func rejectsMalformedPrefixes(_ text: String, _ reason: String) {
         #expect(IPv4Prefix(text) == nil)

@@ -520,20 +520,26 @@ public final class SQLiteStore: ResourceStore {
     /// two thread hand-offs an asynchronous write costs (to GRDB's queue and back), and the control plane
     /// commits one change at a time anyway.
     private func write<T: Sendable>(
-        _ what: String,
+        _ what: @autoclosure () -> String,
         _ body: (Database) throws -> T
     ) throws(StoreError) -> T {
         do {
             return try writer.writeWithoutTransaction { db in
-                var result: T?
-                try db.inTransaction(.immediate) {
-                    result = try body(db)
-                    return .commit
+                // BEGIN and COMMIT compiled once per connection like the batch's statements (GRDB's
+                // `inTransaction` compiles both again for every transaction).
+                try db.cachedStatement(sql: "BEGIN IMMEDIATE").execute()
+                do {
+                    let result = try body(db)
+                    try db.cachedStatement(sql: "COMMIT").execute()
+                    return result
+                } catch {
+                    // A failed statement or COMMIT: nothing of the batch stays.
+                    if db.isInsideTransaction { try? db.execute(sql: "ROLLBACK") }
+                    throw error
                 }
-                return result!
             }
         } catch {
-            throw Self.storeError(error, what)
+            throw Self.storeError(error, what())
         }
     }
 
