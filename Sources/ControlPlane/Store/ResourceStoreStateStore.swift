@@ -223,8 +223,11 @@ public actor ResourceStoreStateStore: StateStore {
         var diff = Diff(order: state.order, versions: versions, scope: scope?.sorted())
         diff.table(last.vpcs, state.vpcs, .vpc, region: \.regionId)
         diff.table(last.vSwitches, state.vSwitches, .vSwitch, region: \.regionId)
-        diff.table(last.routeEntries, state.routeEntries, .routeEntry) { [state] entry in
-            Self.region(ofTable: entry.routeTableId, in: state)
+        // The region closure holds a copy of the whole state: made only when the entries changed.
+        if last.routeEntries != state.routeEntries {
+            diff.table(last.routeEntries, state.routeEntries, .routeEntry) { [state] entry in
+                Self.region(ofTable: entry.routeTableId, in: state)
+            }
         }
         diff.table(last.vpnGateways, state.vpnGateways, .vpnGateway, region: \.regionId)
         diff.table(last.customerGateways, state.customerGateways, .customerGateway, region: \.regionId)
