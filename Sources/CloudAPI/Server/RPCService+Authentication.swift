@@ -34,7 +34,7 @@ extension RPCService {
         guard constantTimeEqual(expected, signature) else {
             throw .signatureMismatch(stringToSign: String(decoding: stringToSign, as: UTF8.self))
         }
-        guard await nonces.record(nonce, accessKeyId: accessKeyId, now: now()) else { throw .nonceUsed }
+        guard nonces.record(nonce, accessKeyId: accessKeyId, now: now()) else { throw .nonceUsed }
         return accessKeyId
     }
 
@@ -71,7 +71,7 @@ extension RPCService {
         guard constantTimeEqual(expected, header.signature) else {
             throw .signatureMismatch(stringToSign: stringToSign)
         }
-        guard await nonces.record(nonce, accessKeyId: header.accessKeyId, now: now()) else { throw .nonceUsed }
+        guard nonces.record(nonce, accessKeyId: header.accessKeyId, now: now()) else { throw .nonceUsed }
         return header.accessKeyId
     }
 }
