@@ -5,8 +5,8 @@ import Logging
 /// `<time> <level> <label>: <key>=<value> ... <message>`, metadata keys sorted.
 ///
 /// Metadata is kept as given and rendered only when a message is written. swift-log's `StreamLogHandler` renders
-/// all of its metadata into a string on every change, and Hummingbird sets a request id on every request's logger
-/// (a few microseconds per request at any log level).
+/// all of its metadata into a string on every change, and Hummingbird sets a request id on every request's logger,
+/// at any log level.
 struct LineLogHandler: LogHandler {
     let label: String
     var logLevel: Logger.Level

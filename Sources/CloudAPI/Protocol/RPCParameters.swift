@@ -27,7 +27,7 @@ public struct RPCParameters: Sendable, Equatable {
     public mutating func append(formEncoded text: Substring, source: String) throws(APIError) {
         var text = text
         // Cut on the UTF-8 bytes `&` and `=` (ASCII, so every piece is whole characters) in one pass over the
-        // bytes; cutting the text into substrings first cost several times the decoding.
+        // bytes; cutting the text into substrings first cost more than the decoding.
         let (found, malformed): ([(String, String)], Range<Int>?) = text.withUTF8 { bytes in
             var found: [(String, String)] = []
             found.reserveCapacity(1 + bytes.reduce(0) { $0 + ($1 == UInt8(ascii: "&") ? 1 : 0) })
