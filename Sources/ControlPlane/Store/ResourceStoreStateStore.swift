@@ -223,11 +223,9 @@ public actor ResourceStoreStateStore: StateStore {
         var diff = Diff(order: state.order, versions: versions, scope: scope?.sorted())
         diff.table(last.vpcs, state.vpcs, .vpc, region: \.regionId)
         diff.table(last.vSwitches, state.vSwitches, .vSwitch, region: \.regionId)
-        // The region closure holds a copy of the whole state: made only when the entries changed.
-        if last.routeEntries != state.routeEntries {
-            diff.table(last.routeEntries, state.routeEntries, .routeEntry) { [state] entry in
-                Self.region(ofTable: entry.routeTableId, in: state)
-            }
+        // The closure does not escape: it reads `state` in place (a capture list copied the whole state into it).
+        diff.table(last.routeEntries, state.routeEntries, .routeEntry) { entry in
+            Self.region(ofTable: entry.routeTableId, in: state)
         }
         diff.table(last.vpnGateways, state.vpnGateways, .vpnGateway, region: \.regionId)
         diff.table(last.customerGateways, state.customerGateways, .customerGateway, region: \.regionId)
